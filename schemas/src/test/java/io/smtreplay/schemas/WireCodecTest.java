@@ -1,0 +1,122 @@
+package io.smtreplay.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.junit.jupiter.api.Test;
+
+class WireCodecTest {
+
+    static ExitEvent sampleExit() {
+        return ExitEvent.newBuilder()
+                .setHost("host-a").setApp("memcached").setVm("vm1")
+                .setThreadId(699876).setComm("CPU 0/KVM").setPcpu(20).setVcpu(0)
+                .setTimestampNs(18136_763651_000L).setTracepoint("kvm_exit")
+                .setKind(EventKindCode.EXIT).setIsa(IsaCode.VMX)
+                .setExitReasonName("VMRESUME").setExitReasonCode(24L).setExitReasonFlags(0).setExitReasonKnown(true)
+                .setGuestRip(0xfffff8489b641308L).setInfo1(0L).setInfo2(0L).setIntrInfo(null).setErrorCode(null)
+                .setNestedEntry(NestedEntryFields.newBuilder().setRip(1).setVmcb(-1L).setNestedRip(2)
+                        .setIntCtl(0).setEventInj(0x80000081L).setTdpEnabled(true).setGuestPgd(0x1019a701eL).build())
+                .setPayload("reason VMRESUME rip 0xfffff8489b641308 info 0 0")
+                .setSource("trace.txt").setSequence(42).setLineNumber(43)
+                .build();
+    }
+
+    @Test
+    void everyRecordTypeRoundTripsThroughSingleObjectEncoding() {
+        ExitEvent exit = sampleExit();
+        assertEquals(exit, WireCodec.exitEvents().decode(WireCodec.exitEvents().encode(exit)));
+
+        RejectedLine rejected = RejectedLine.newBuilder().setSource("f.txt").setLineNumber(7)
+                .setReason("annotation").setDetail("author's note").setLine("  ^^^ this is the injection").build();
+        assertEquals(rejected, WireCodec.rejectedLines().decode(WireCodec.rejectedLines().encode(rejected)));
+
+        AppSpeedup speedup = AppSpeedup.newBuilder().setApp("memcached").setWindowStartNs(0).setWindowEndNs(10_000_000_000L)
+                .setConfig("svt-hw").setGuestNs(5).setBaselineNs(10).setProjectedNs(4).setSpeedup(15.0 / 9.0)
+                .setExitsByLevel(Map.of("L2", 3L)).setExitsByReason(Map.of("CPUID", 3L)).setExitMultiplication(3.0)
+                .setEpisodes(3).setIncompleteEpisodes(0).build();
+        assertEquals(speedup, WireCodec.appSpeedups().decode(WireCodec.appSpeedups().encode(speedup)));
+    }
+
+    @Test
+    void messagesCarryTheWriterSchemaFingerprint() {
+        byte[] bytes = WireCodec.exitEvents().encode(sampleExit());
+        assertEquals((byte) 0xC3, bytes[0]);
+        assertEquals((byte) 0x01, bytes[1]);
+    }
+
+    /** A newer writer added a field with a default: today's reader ignores it. */
+    @Test
+    void readerDecodesANewerWriterSchema() {
+        Schema newer = withExtraField(RejectedLine.getClassSchema());
+        GenericRecord record = new GenericData.Record(newer);
+        record.put("source", "f.txt");
+        record.put("lineNumber", 3L);
+        record.put("stage", "parse");
+        record.put("reason", "truncated");
+        record.put("line", "kvm_exit");
+        record.put("collector", "agent-7");
+        byte[] bytes = encodeGeneric(newer, record);
+
+        WireCodec<RejectedLine> reader = new WireCodec<>(RejectedLine.getClassSchema(), List.of(newer));
+        RejectedLine decoded = reader.decode(bytes);
+        assertEquals("truncated", decoded.getReason());
+        assertEquals(3L, decoded.getLineNumber());
+        assertNull(decoded.getDetail());
+    }
+
+    /** An older writer lacked a field: a newer reader fills in the default. */
+    @Test
+    void newerReaderDecodesTodaysWriterWithTheDefault() throws Exception {
+        Schema newer = withExtraField(RejectedLine.getClassSchema());
+        RejectedLine today = RejectedLine.newBuilder().setSource("f.txt").setLineNumber(9)
+                .setReason("blank").setLine("").build();
+        byte[] bytes = WireCodec.rejectedLines().encode(today);
+
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(RejectedLine.getClassSchema());
+        BinaryMessageDecoder<GenericRecord> newerReader = new BinaryMessageDecoder<>(GenericData.get(), newer, store);
+        GenericRecord decoded = newerReader.decode(bytes);
+        assertEquals("unknown-collector", decoded.get("collector").toString());
+        assertEquals(9L, decoded.get("lineNumber"));
+    }
+
+    @Test
+    void bytesOfAnUnknownSchemaAreRefusedWithAClearError() {
+        Schema stranger = SchemaBuilder.record("Stranger").namespace("x").fields().requiredLong("n").endRecord();
+        GenericRecord r = new GenericData.Record(stranger);
+        r.put("n", 1L);
+        byte[] bytes = encodeGeneric(stranger, r);
+        WireCodec.WireFormatException e = assertThrows(WireCodec.WireFormatException.class,
+                () -> WireCodec.exitEvents().decode(bytes));
+        assertEquals(true, e.getMessage().contains("single-object"));
+        assertThrows(WireCodec.WireFormatException.class, () -> WireCodec.exitEvents().decode(new byte[] {1, 2, 3}));
+    }
+
+    private static Schema withExtraField(Schema base) {
+        String json = base.toString().replace("\"fields\":[",
+                "\"fields\":[{\"name\":\"collector\",\"type\":\"string\",\"default\":\"unknown-collector\"},");
+        return new Schema.Parser().parse(json);
+    }
+
+    private static byte[] encodeGeneric(Schema schema, GenericRecord record) {
+        try {
+            java.nio.ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
+            byte[] bytes = new byte[buffer.remaining()];
+            buffer.get(bytes);
+            return bytes;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
