@@ -88,6 +88,10 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
             throw new BrokerUnreachableException("no Kafka broker answered at " + bootstrap + " within "
                     + timeout.toSeconds() + " s (is it running? check --bootstrap)");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new BrokerUnreachableException("no Kafka broker answered at " + bootstrap + " within "
+                        + timeout.toSeconds() + " s (is it running? check --bootstrap)");
+            }
             throw new BrokerUnreachableException("Kafka at " + bootstrap + " refused: " + e.getCause().getMessage());
         }
     }
