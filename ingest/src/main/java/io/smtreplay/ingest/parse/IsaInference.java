@@ -24,6 +24,15 @@ final class IsaInference {
         }
     }
 
+    /** Whether {@code text} names a reason in some table (flags and plugin forms included). */
+    boolean isKnown(String text) {
+        String name = text.endsWith(" FAILED_VMENTRY") ? text.substring(0, text.length() - 15) : text;
+        if (name.startsWith("UNKNOWN (") && name.endsWith(")")) {
+            return true;
+        }
+        return ExitReasons.byName(name, known).isPresent();
+    }
+
     /** The reason printed as {@code text} (flags and plugin "UNKNOWN (n)" handled), never null. */
     ExitReason resolve(String text) {
         String name = text;

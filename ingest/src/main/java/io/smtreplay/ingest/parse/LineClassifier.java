@@ -28,6 +28,9 @@ final class LineClassifier {
         if (t.charAt(0) == '#') {
             return classifyHashLine(t);
         }
+        if (isSeparator(t)) {
+            return RefusalReason.SEPARATOR;
+        }
         if (isCommand(t)) {
             return RefusalReason.COMMAND;
         }
@@ -45,7 +48,14 @@ final class LineClassifier {
         String rest = t.substring(1).strip();
         int space = rest.indexOf(' ');
         String first = space < 0 ? rest : rest.substring(0, space);
-        return COMMANDS.contains(first) ? RefusalReason.COMMAND : RefusalReason.COMMENT;
+        // an author's note in '#' form, or the header a synthesizer writes
+        return COMMANDS.contains(first) ? RefusalReason.COMMAND : RefusalReason.ANNOTATION;
+    }
+
+    /** A run of one punctuation character: {@code ====}, {@code ----}, {@code ————}. */
+    private static boolean isSeparator(String t) {
+        String s = t.replace(" ", "");
+        return s.length() >= 3 && s.chars().allMatch(c -> c == s.charAt(0)) && !Character.isLetterOrDigit(s.charAt(0));
     }
 
     private static boolean isCommand(String t) {

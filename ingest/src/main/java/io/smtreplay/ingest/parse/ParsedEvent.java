@@ -3,12 +3,8 @@ package io.smtreplay.ingest.parse;
 import io.smtreplay.trace.TraceEvent;
 
 /**
- * One event and where it came from.
- *
- * @param source     the file name ("-" for standard input)
- * @param lineNumber the first physical line of the record (wrapped records span several), from 1
- * @param sequence   the event's index among the source's events, from 0
- * @param event      the parsed event
+ * An event with where it came from: {@code lineNumber} is the first line of the record (from 1;
+ * a wrapped record spans more), {@code sequence} the event's index in the source from 0.
  */
 public record ParsedEvent(String source, long lineNumber, long sequence, TraceEvent event) {
 }

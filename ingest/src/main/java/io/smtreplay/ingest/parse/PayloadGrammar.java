@@ -85,20 +85,27 @@ final class PayloadGrammar {
         if (!key.equals("reason") && !key.equals("reason:")) {
             return PayloadOutcome.malformed("expected 'reason', found '" + key + "'");
         }
-        StringBuilder reason = new StringBuilder();
+        java.util.List<String> words = new java.util.ArrayList<>(4);
         while (t.hasNext() && !EXIT_KEYS.containsKey(t.peek())) {
-            if (reason.length() > 0) {
-                reason.append(' ');
-            }
-            reason.append(t.take());
+            words.add(t.take());
         }
-        if (reason.length() == 0) {
+        if (words.isEmpty()) {
             return PayloadOutcome.incomplete("reason without name");
         }
-        if (reason.length() > 48) {
-            return PayloadOutcome.malformed("reason text too long: " + reason);
+        // a reason is one word unless more words name a known reason ("GP excp", "X FAILED_VMENTRY",
+        // "UNKNOWN (74)"): words that follow are not part of the format (an author's note, say)
+        int used = 1;
+        for (int k = words.size(); k > 1; k--) {
+            if (isa.isKnown(String.join(" ", words.subList(0, k)))) {
+                used = k;
+                break;
+            }
         }
-        b.reason(isa.resolve(reason.toString()));
+        if (used < words.size()) {
+            return PayloadOutcome.malformed("unexpected '" + words.get(used) + "' after the reason");
+        }
+        String reason = String.join(" ", words);
+        b.reason(isa.resolve(reason));
         while (t.hasNext()) {
             String field = t.take();
             int values = EXIT_KEYS.getOrDefault(field, 0);

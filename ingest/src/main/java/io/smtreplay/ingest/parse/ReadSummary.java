@@ -4,10 +4,8 @@ import io.smtreplay.trace.TraceFormat;
 import java.util.Map;
 
 /**
- * What reading one source gave. {@code lines} = physical lines read = lines that belong to events
- * + refused lines: nothing is unaccounted for.
- *
- * @param detectedFormat the tool format of the source's first prefixed record; null when none had a prefix
+ * What reading one source gave: lines read, events, refused lines by reason.
+ * {@code detectedFormat} is the format of the source's first event, null if it had none.
  */
 public record ReadSummary(String source, TraceFormat detectedFormat, long lines, long events,
                           Map<RefusalReason, Long> refusedByReason) {

@@ -1,6 +1,6 @@
 package io.smtreplay.ingest.parse;
 
-/** Receives a trace file's events and refused lines, in file order. */
+/** Receives, in file order, every event and every refused line of a source. */
 public interface TraceRecordSink {
     void onEvent(ParsedEvent event);
 
