@@ -169,7 +169,19 @@ class EpisodeTrackerTest {
                 .exit(1_500, "HLT").entry(501_500).exit(502_000, "VMRESUME").vmenter(502_100).entry(502_200).track();
         Episode e = r.only();
         assertTrue(e.idle());
-        assertEquals(200 + 500_000, e.waitNs(), "L2's HLT until the entry into L1 (200 ns) plus L1's own HLT (500 us)");
+        assertEquals(500_000, e.waitNs(), "L1's own HLT; L0 only reflected L2's HLT, it did not wait on it");
+    }
+
+    @Test
+    void l0WaitingOnAnL2HltUntilAnInterruptForL1IsWaiting() {
+        // L1 does not intercept HLT: L0 blocks the vCPU, then an interrupt for L1 forces L2 out.
+        var r = vmx().entry(0).l2Exit(1_000, "HLT").other(2_000, "kvm_vcpu_wakeup")
+                .other(301_000, "kvm_nested_intr_vmexit").inject(301_000, "EXTERNAL_INTERRUPT").entry(301_500)
+                .exit(302_000, "VMRESUME").vmenter(302_100).entry(302_200).track();
+        Episode e = r.only();
+        assertEquals(EpisodeType.L2_EXIT_REFLECTED, e.type());
+        assertTrue(e.idle());
+        assertEquals(300_500, e.waitNs(), "from L2's HLT to the entry into L1");
     }
 
     @Test
