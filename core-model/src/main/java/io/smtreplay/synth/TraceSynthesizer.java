@@ -91,7 +91,7 @@ public final class TraceSynthesizer {
     }
 
     private PriorityQueue<VcpuTimeline> timelines(GroundTruth truth) {
-        WorkloadMix mix = spec.workload().mix(spec.isa(), spec.shadowVmcs());
+        WorkloadMix mix = spec.workload().mix(spec.isa(), spec.shadowVmcs(), timing);
         int n = spec.vcpus();
         boolean ioVcpu = !mix.l1IoCycle().isEmpty() && n >= 2;
         int tidBase = 1_000 + (int) Math.floorMod(spec.seed() * 7_919L, 60_000L);

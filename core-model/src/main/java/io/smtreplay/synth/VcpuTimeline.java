@@ -236,9 +236,8 @@ final class VcpuTimeline {
         long rip = l2Rip();
         SynthEvent exit = exit(t0, trap, rip);
         truth.l2Exit(exit.reason.name());
-        long state = timing.reflectionStateNs();
-        long l0Before = jit(trap.l0Ns() / 2 + state / 2);
-        long l0After = jit(trap.l0Ns() - trap.l0Ns() / 2 + state - state / 2);
+        long l0Before = jit(trap.l0Ns() / 2);
+        long l0After = jit(trap.l0Ns() - trap.l0Ns() / 2);
 
         copyOfExit(exit, t0 + l0Before / 8, Tp.NESTED_VMEXIT);
         if (isa == Isa.SVM && trap.exit() == GuestExit.MMIO) {

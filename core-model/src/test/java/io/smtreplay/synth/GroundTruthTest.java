@@ -1,6 +1,7 @@
 package io.smtreplay.synth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.trace.Isa;
@@ -160,6 +161,19 @@ class GroundTruthTest {
             assertEquals(iterations, truth.switches(GroundTruth.Switch.L0_TO_L1));
             assertEquals(2.0, truth.exitMultiplication(), 1e-9, "cpuid and VMRESUME/VMRUN: two L0 exits per L2 exit");
         }
+    }
+
+    @Test
+    void cpuidLoopKeepsTable1sTotalWhateverTheSwitchCosts() {
+        SynthSpec spec = SynthRuns.spec(Workload.CPUID_LOOP, TraceFormat.PERF_SCRIPT, KernelEra.V6_12, Isa.VMX, 1, 20_000, 4);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        GroundTruth truth = new TraceSynthesizer(spec, new SynthTiming.Fixed(1_000, 900, 800, 700)).write(out);
+        long iterations = truth.episodes(EpisodeType.L2_EXIT_REFLECTED);
+        double perIteration = (double) (truth.l2GuestNs() + truth.baselineEpisodeNs()) / (iterations - 1);
+        assertEquals(10_400, perIteration, 10_400 * 0.01);
+        assertThrows(IllegalArgumentException.class,
+                () -> new TraceSynthesizer(spec, new SynthTiming.Fixed(3_000, 3_000, 3_000, 3_000)).write(out),
+                "switches longer than the whole Table 1 episode leave the handlers nothing");
     }
 
     @Test
