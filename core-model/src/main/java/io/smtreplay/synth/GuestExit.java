@@ -26,8 +26,10 @@ public enum GuestExit {
     NESTED_RESUME(24, 0x080),
     /** VMREAD of a vmcs12 field by L1 (VMX without VMCS shadowing). */
     VMREAD(23, -1),
-    /** VMWRITE of a vmcs12 field by L1 (VMX without VMCS shadowing). */
-    VMWRITE(25, -1);
+    /** VMWRITE of a vmcs12 field by L1 (VMX without VMCS shadowing, or a field outside the shadow set). */
+    VMWRITE(25, -1),
+    /** VMLOAD by L1 around its VMRUN (SVM without virtual VMLOAD/VMSAVE). */
+    VMLOAD(-1, 0x082);
 
     private final long vmxCode;
     private final long svmCode;

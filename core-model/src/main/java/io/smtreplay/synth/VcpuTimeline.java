@@ -144,7 +144,7 @@ final class VcpuTimeline {
         return switch (exit) {
             case CPUID, MSR_READ, MSR_WRITE -> 2;
             case HLT, IO_INSTRUCTION -> 1;
-            case MMIO, VMREAD, VMWRITE, NESTED_RESUME -> 3;
+            case MMIO, VMREAD, VMWRITE, VMLOAD, NESTED_RESUME -> 3;
             case EPT_VIOLATION, EXTERNAL_INTERRUPT -> 0;
         };
     }

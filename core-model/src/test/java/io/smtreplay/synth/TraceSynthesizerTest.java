@@ -106,6 +106,6 @@ class TraceSynthesizerTest {
         assertEquals(null, withShadow.l1ExitsByReason().get("VMREAD"));
         long reflected = without.episodes(EpisodeType.L2_EXIT_REFLECTED);
         assertEquals(6 * reflected, without.l1ExitsByReason().get("VMREAD"));
-        assertEquals(2 * reflected, without.l1ExitsByReason().get("VMWRITE"));
+        assertEquals(2 * reflected + reflected, without.l1ExitsByReason().get("VMWRITE"), "plus cpuid-loop's own unshadowed field");
     }
 }
