@@ -1,5 +1,7 @@
 package io.smtreplay.synth;
 
+import io.smtreplay.episode.EpisodeType;
+
 import java.util.List;
 
 /**

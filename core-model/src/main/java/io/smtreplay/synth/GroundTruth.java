@@ -1,5 +1,8 @@
 package io.smtreplay.synth;
 
+import io.smtreplay.episode.EpisodeType;
+
+import io.smtreplay.episode.WorldSwitch;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -17,15 +20,12 @@ import java.util.TreeMap;
  */
 public final class GroundTruth {
 
-    /** The world switches of DESIGN.md, by direction. */
-    public enum Switch { L2_TO_L0, L0_TO_L2, L0_TO_L1, L1_TO_L0 }
-
     private final EnumMap<EpisodeType, Long> episodes = new EnumMap<>(EpisodeType.class);
     private final EnumMap<EpisodeType, Long> episodeNs = new EnumMap<>(EpisodeType.class);
     private final Map<String, Long> episodesByTypeAndReason = new TreeMap<>();
     private final Map<String, Long> l2ExitsByReason = new TreeMap<>();
     private final Map<String, Long> l1ExitsByReason = new TreeMap<>();
-    private final EnumMap<Switch, Long> switches = new EnumMap<>(Switch.class);
+    private final EnumMap<WorldSwitch, Long> switches = new EnumMap<>(WorldSwitch.class);
     private final Map<String, Long> eventsByTracepoint = new TreeMap<>();
     private long l2GuestNs;
     private long l1GuestNs;
@@ -60,7 +60,7 @@ public final class GroundTruth {
         l1ExitsByReason.merge(reason, 1L, Long::sum);
     }
 
-    void worldSwitch(Switch kind, long count) {
+    void worldSwitch(WorldSwitch kind, long count) {
         switches.merge(kind, count, Long::sum);
     }
 
@@ -130,7 +130,7 @@ public final class GroundTruth {
         return (double) (l0Exits() - l1Only) / l2;
     }
 
-    public long switches(Switch kind) {
+    public long switches(WorldSwitch kind) {
         return switches.getOrDefault(kind, 0L);
     }
 
@@ -195,7 +195,7 @@ public final class GroundTruth {
         l1ExitsByReason.forEach((k, v) -> s.append("l1_exits ").append(k).append(' ').append(v).append('\n'));
         s.append("l0_exits ").append(l0Exits()).append('\n');
         s.append(String.format(java.util.Locale.ROOT, "exit_multiplication %.3f%n", exitMultiplication()));
-        for (Switch k : Switch.values()) {
+        for (WorldSwitch k : WorldSwitch.values()) {
             s.append("switches ").append(k).append(' ').append(switches(k)).append('\n');
         }
         s.append("guest_ns L2 ").append(l2GuestNs).append('\n');

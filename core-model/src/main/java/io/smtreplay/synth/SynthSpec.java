@@ -5,7 +5,7 @@ import io.smtreplay.trace.TraceFormat;
 import java.util.Objects;
 
 /**
- * Everything that decides a synthesized trace; equal specs (and timing) give byte-identical output.
+ * Everything that decides a synthesized trace; equal specs (and cost profiles) give byte-identical output.
  *
  * @param vcpus       L1 vCPU threads traced on the host; each runs an L2 vCPU, except that a workload
  *                    with device backends gives the last of two or more to L1's I/O work

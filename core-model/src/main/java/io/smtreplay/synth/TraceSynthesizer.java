@@ -1,16 +1,22 @@
 package io.smtreplay.synth;
 
+import io.smtreplay.profile.CostProfile;
+
+import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.NestedEntry;
+import io.smtreplay.trace.TraceEvent;
 import io.smtreplay.trace.TraceFormat;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.function.Consumer;
 
 /**
  * Writes a synthesized L0 host trace of a nested-virtualization workload, streamed: each vCPU
  * thread makes its events an episode at a time and the threads are merged by timestamp, as the
- * tools merge per-CPU buffers. Output depends only on the spec and timing: the same arguments give
+ * tools merge per-CPU buffers. Output depends only on the spec and the cost profile: the same arguments give
  * byte-identical files.
  *
  * <p>The first line is always {@link #HEADER_MARK} comment saying the file is synthesized; then
@@ -26,11 +32,11 @@ public final class TraceSynthesizer {
     private static final long START_NS = 251_263_000_000_000L;
 
     private final SynthSpec spec;
-    private final SynthTiming timing;
+    private final CostProfile profile;
 
-    public TraceSynthesizer(SynthSpec spec, SynthTiming timing) {
+    public TraceSynthesizer(SynthSpec spec, CostProfile profile) {
         this.spec = Objects.requireNonNull(spec, "spec");
-        this.timing = Objects.requireNonNull(timing, "timing");
+        this.profile = Objects.requireNonNull(profile, "profile");
     }
 
     /** The first line of the file (without newline). */
@@ -44,6 +50,7 @@ public final class TraceSynthesizer {
                 + " duration-ns=" + spec.durationNs()
                 + " seed=" + spec.seed()
                 + " shadow-vmcs=" + spec.shadowVmcs()
+                + " profile=" + profile.name()
                 + " app=" + spec.appLabel();
     }
 
@@ -78,6 +85,49 @@ public final class TraceSynthesizer {
         return truth;
     }
 
+    /**
+     * Hands the events to {@code sink} as a parser would read them from the printed file (the
+     * timestamps at the tools' microseconds, the fields typed, no payload text), without printing:
+     * a synthetic event source for replay tests and benchmarks.
+     *
+     * @return the same ground truth {@link #write} reports, header lines aside
+     */
+    public GroundTruth emit(Consumer<TraceEvent> sink) {
+        GroundTruth truth = new GroundTruth();
+        EventPrinter names = new EventPrinter(spec.format(), spec.kernel(), spec.isa());
+        PriorityQueue<VcpuTimeline> queue = timelines(truth);
+        while (!queue.isEmpty()) {
+            VcpuTimeline next = queue.poll();
+            SynthEvent e = next.poll();
+            String tracepoint = names.tracepoint(e.tp);
+            sink.accept(toTraceEvent(e, tracepoint));
+            truth.event(tracepoint);
+            if (next.peek() != null) {
+                queue.add(next);
+            }
+        }
+        return truth;
+    }
+
+    private TraceEvent toTraceEvent(SynthEvent e, String tracepoint) {
+        TraceEvent.Builder b = TraceEvent.builder(tracepoint)
+                .timestampNs(VcpuTimeline.printed(e.timeNs))
+                .tid(e.thread.tid())
+                .comm(e.thread.comm())
+                .pcpu(e.thread.pcpu())
+                .vcpu(e.thread.vcpuId())
+                .isa(spec.isa());
+        switch (e.tp) {
+            case EXIT, NESTED_VMEXIT, NESTED_VMEXIT_INJECT -> b.reason(e.reason).guestRip(e.rip)
+                    .info1(e.info1).info2(e.info2).intrInfo(e.intrInfo).errorCode(e.errorCode);
+            case ENTRY -> b.guestRip(e.rip);
+            case NESTED_VMENTER -> b.nestedEntry(new NestedEntry(e.rip, e.address, e.value,
+                    spec.isa() == Isa.SVM ? 0x01000000L : 0, 0, true, spec.kernel().nestedVmenter() ? e.info1 : null));
+            default -> { }
+        }
+        return b.build();
+    }
+
     /** ftrace's header states the number of entries up front; a first pass without printing counts them. */
     private long dryRunEvents() {
         PriorityQueue<VcpuTimeline> queue = timelines(new GroundTruth());
@@ -91,7 +141,7 @@ public final class TraceSynthesizer {
     }
 
     private PriorityQueue<VcpuTimeline> timelines(GroundTruth truth) {
-        WorkloadMix mix = spec.workload().mix(spec.isa(), spec.shadowVmcs(), timing);
+        WorkloadMix mix = spec.workload().mix(spec.isa(), spec.shadowVmcs(), profile);
         int n = spec.vcpus();
         boolean ioVcpu = !mix.l1IoCycle().isEmpty() && n >= 2;
         int tidBase = 1_000 + (int) Math.floorMod(spec.seed() * 7_919L, 60_000L);
@@ -106,7 +156,7 @@ public final class TraceSynthesizer {
             // vCPUs start a little apart so their first exits do not coincide
             long start = START_NS + 1_700L * v;
             all.add(new VcpuTimeline(thread, spec.isa(), spec.kernel(), runsL2 ? mix.l2Cycle() : mix.l1IoCycle(),
-                    runsL2, mix.jitter(), timing, spec.seed(), start, START_NS + spec.durationNs(), truth,
+                    runsL2, mix.jitter(), profile, spec.seed(), start, START_NS + spec.durationNs(), truth,
                     spec.workload() == Workload.CPUID_LOOP));
         }
         for (VcpuTimeline t : all) {

@@ -1,6 +1,10 @@
 package io.smtreplay.synth;
 
-import io.smtreplay.synth.GroundTruth.Switch;
+import io.smtreplay.profile.CostProfile;
+
+import io.smtreplay.episode.EpisodeType;
+
+import io.smtreplay.episode.WorldSwitch;
 import io.smtreplay.synth.SynthEvent.Tp;
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.Isa;
@@ -34,7 +38,7 @@ final class VcpuTimeline {
     private final List<WorkloadStep> cycle;
     private final boolean runsL2;
     private final double jitter;
-    private final SynthTiming timing;
+    private final CostProfile profile;
     private final SplittableRandom rng;
     private final long endNs;
     private final GroundTruth truth;
@@ -50,14 +54,14 @@ final class VcpuTimeline {
     private boolean done;
 
     VcpuTimeline(VcpuThread thread, Isa isa, KernelEra era, List<WorkloadStep> cycle, boolean runsL2, double jitter,
-                 SynthTiming timing, long seed, long startNs, long endNs, GroundTruth truth, boolean tightLoop) {
+                 CostProfile profile, long seed, long startNs, long endNs, GroundTruth truth, boolean tightLoop) {
         this.thread = thread;
         this.isa = isa;
         this.era = era;
         this.cycle = cycle;
         this.runsL2 = runsL2;
         this.jitter = jitter;
-        this.timing = timing;
+        this.profile = profile;
         this.rng = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (thread.index() + 1)));
         this.now = startNs;
         this.endNs = endNs;
@@ -112,8 +116,8 @@ final class VcpuTimeline {
         WorkloadStep step = nextStep();
         EpisodeTemplate episode = step.episode();
         boolean first = lastEntryPrinted < 0;
-        long entrySwitch = first ? 0 : (runsL2 ? timing.l0ToL2Ns() : timing.l0ToL1Ns());
-        long exitSwitch = runsL2 ? timing.l2ToL0Ns() : timing.l1ToL0Ns();
+        long entrySwitch = first ? 0 : (runsL2 ? profile.contextSwitchNs(WorldSwitch.L0_TO_L2) : profile.contextSwitchNs(WorldSwitch.L0_TO_L1));
+        long exitSwitch = runsL2 ? profile.contextSwitchNs(WorldSwitch.L2_TO_L0) : profile.contextSwitchNs(WorldSwitch.L1_TO_L0);
         long exitAt = now + entrySwitch + jit(step.guestNs()) + exitSwitch;
         if (exitAt > endNs) {
             done = true;
@@ -253,7 +257,7 @@ final class VcpuTimeline {
         long inL1 = 0;
         long l1Rip = L1_KERNEL_RIP + (rng.nextInt(0x10000) & ~0x3);
         for (Trap inner : l1Traps) {
-            long exitAt = cursor + timing.l0ToL1Ns() + chunk + timing.l1ToL0Ns();
+            long exitAt = cursor + profile.contextSwitchNs(WorldSwitch.L0_TO_L1) + chunk + profile.contextSwitchNs(WorldSwitch.L1_TO_L0);
             SynthEvent innerExit = exit(exitAt, inner, l1Rip);
             truth.l1Exit(innerExit.reason.name());
             inL1 += printed(exitAt) - printed(cursor);
@@ -263,7 +267,7 @@ final class VcpuTimeline {
             cursor = exitAt + l0;
             entry(cursor, l1Rip);
         }
-        long resumeAt = cursor + timing.l0ToL1Ns() + (l1Total - chunk * l1Traps.size()) + timing.l1ToL0Ns();
+        long resumeAt = cursor + profile.contextSwitchNs(WorldSwitch.L0_TO_L1) + (l1Total - chunk * l1Traps.size()) + profile.contextSwitchNs(WorldSwitch.L1_TO_L0);
         SynthEvent resume = exit(resumeAt, Trap.of(GuestExit.NESTED_RESUME, 0), resumeRip);
         truth.l1Exit(resume.reason.name());
         inL1 += printed(resumeAt) - printed(cursor);
@@ -284,10 +288,10 @@ final class VcpuTimeline {
         long duration = printed(end) - printed(t0);
         truth.episode(EpisodeType.L2_EXIT_REFLECTED, exit.reason.name(), duration);
         truth.reflectedSplit(duration - inL1, inL1);
-        truth.worldSwitch(Switch.L2_TO_L0, 1);
-        truth.worldSwitch(Switch.L0_TO_L1, l1Traps.size() + 1);
-        truth.worldSwitch(Switch.L1_TO_L0, l1Traps.size() + 1);
-        truth.worldSwitch(Switch.L0_TO_L2, 1);
+        truth.worldSwitch(WorldSwitch.L2_TO_L0, 1);
+        truth.worldSwitch(WorldSwitch.L0_TO_L1, l1Traps.size() + 1);
+        truth.worldSwitch(WorldSwitch.L1_TO_L0, l1Traps.size() + 1);
+        truth.worldSwitch(WorldSwitch.L0_TO_L2, 1);
         finish(end);
     }
 
@@ -308,8 +312,8 @@ final class VcpuTimeline {
         if (episode.idleNs() > 0) {
             truth.idle(duration);
         }
-        truth.worldSwitch(Switch.L2_TO_L0, 1);
-        truth.worldSwitch(Switch.L0_TO_L2, 1);
+        truth.worldSwitch(WorldSwitch.L2_TO_L0, 1);
+        truth.worldSwitch(WorldSwitch.L0_TO_L2, 1);
         finish(end);
     }
 
@@ -327,8 +331,8 @@ final class VcpuTimeline {
         if (episode.idleNs() > 0) {
             truth.idle(duration);
         }
-        truth.worldSwitch(Switch.L1_TO_L0, 1);
-        truth.worldSwitch(Switch.L0_TO_L1, 1);
+        truth.worldSwitch(WorldSwitch.L1_TO_L0, 1);
+        truth.worldSwitch(WorldSwitch.L0_TO_L1, 1);
         finish(end);
     }
 

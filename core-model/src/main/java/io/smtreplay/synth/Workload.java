@@ -1,5 +1,11 @@
 package io.smtreplay.synth;
 
+import io.smtreplay.episode.WorldSwitch;
+
+import io.smtreplay.profile.CostProfile;
+
+import io.smtreplay.episode.EpisodeType;
+
 import static io.smtreplay.synth.EpisodeTemplate.handledByL0;
 import static io.smtreplay.synth.EpisodeTemplate.l1Exit;
 import static io.smtreplay.synth.EpisodeTemplate.l1Idle;
@@ -14,7 +20,7 @@ import java.util.List;
 
 /**
  * The synthetic workloads, after the paper's (../shared/model/isca19.md). Times are ns of work
- * besides world switches (those come from {@link SynthTiming}); they are shapes, not measurements:
+ * besides world switches (those come from the {@link CostProfile}); they are shapes, not measurements:
  * only cpuid-loop is calibrated (to Table 1). Setup assumed for all: KVM on KVM with EPT/NPT,
  * L2's devices virtio emulated by L1, L1 runs L2 with HLT exits disabled (QEMU
  * {@code -overcommit cpu-pm=on}, dedicated cores) so L2's HLT goes to L0 alone, and L2's device
@@ -33,8 +39,13 @@ public enum Workload {
      */
     CPUID_LOOP("cpuid-loop", "L2 runs cpuid in a tight loop; every cpuid is reflected to L1 (the paper's Table 1 / Fig. 6)") {
         @Override
-        WorkloadMix mix(Isa isa, SynthTiming timing) {
-            long switches = timing.reflectedRoundTripNs() + timing.l1ToL0Ns() + timing.l0ToL1Ns();
+        WorkloadMix mix(Isa isa, CostProfile profile) {
+            long switches = 0;
+            for (WorldSwitch kind : WorldSwitch.values()) {
+                switches += profile.contextSwitchNs(kind);
+            }
+            // the reflection's round trip plus L1's one trap and resume
+            switches += profile.contextSwitchNs(WorldSwitch.L1_TO_L0) + profile.contextSwitchNs(WorldSwitch.L0_TO_L1);
             long handlers = TABLE1_ITERATION_NS - TABLE1_L2_CODE_NS - switches;
             if (handlers <= VMCS_ACCESS_L0_NS) {
                 throw new IllegalArgumentException("the profile's switches (" + switches
@@ -55,7 +66,7 @@ public enum Workload {
      */
     NETPERF_RR("netperf-rr", "netperf TCP_RR 1 B: virtio-net kicks and TSC-deadline writes reflected to L1, L2 halts for the reply") {
         @Override
-        WorkloadMix mix(Isa isa, SynthTiming timing) {
+        WorkloadMix mix(Isa isa, CostProfile profile) {
             return new WorkloadMix(List.of(
                     always(18_000, reflected(Trap.of(GuestExit.MMIO, 3_500), 6_000, Trap.msrWrite(Trap.MSR_X2APIC_ICR, 1_500))),
                     sometimes(0.5, 4_000, reflected(Trap.msrWrite(Trap.MSR_TSC_DEADLINE, 2_000), 2_500,
@@ -73,7 +84,7 @@ public enum Workload {
      */
     MEMCACHED("memcached", "memcached (ETC-like): virtio MMIO kicks (EPT_MISCONFIG) and TSC-deadline MSR_WRITEs reflected to L1") {
         @Override
-        WorkloadMix mix(Isa isa, SynthTiming timing) {
+        WorkloadMix mix(Isa isa, CostProfile profile) {
             return new WorkloadMix(List.of(
                     always(22_000, reflected(Trap.of(GuestExit.MMIO, 3_500), 6_000, Trap.msrWrite(Trap.MSR_X2APIC_ICR, 1_500))),
                     sometimes(0.35, 3_000, reflected(Trap.msrWrite(Trap.MSR_TSC_DEADLINE, 2_000), 2_500,
@@ -88,7 +99,7 @@ public enum Workload {
     /** fio 512 B random reads at queue depth 1: a virtio-blk kick per I/O, then L2 halts until completion. */
     FIO_RANDREAD("fio-randread", "fio randread 512 B, iodepth 1: virtio-blk kicks reflected to L1, L2 halts until completion") {
         @Override
-        WorkloadMix mix(Isa isa, SynthTiming timing) {
+        WorkloadMix mix(Isa isa, CostProfile profile) {
             return new WorkloadMix(List.of(
                     always(9_000, reflected(Trap.of(GuestExit.MMIO, 3_500), 7_000, Trap.msrWrite(Trap.MSR_X2APIC_ICR, 1_500))),
                     sometimes(0.3, 2_000, reflected(Trap.msrWrite(Trap.MSR_TSC_DEADLINE, 2_000), 2_500,
@@ -101,7 +112,7 @@ public enum Workload {
     /** An idle tickless L2: it wakes every few ms, re-arms its timer (reflected) and halts again. */
     IDLE("idle", "idle tickless L2: a TSC-deadline write reflected to L1 per wake-up, then HLT for ~4 ms") {
         @Override
-        WorkloadMix mix(Isa isa, SynthTiming timing) {
+        WorkloadMix mix(Isa isa, CostProfile profile) {
             return new WorkloadMix(List.of(
                     always(6_000, reflected(Trap.msrWrite(Trap.MSR_TSC_DEADLINE, 2_000), 2_500,
                             Trap.msrWrite(Trap.MSR_TSC_DEADLINE, 1_500))),
@@ -143,14 +154,14 @@ public enum Workload {
         return "synthetic-" + cliName;
     }
 
-    abstract WorkloadMix mix(Isa isa, SynthTiming timing);
+    abstract WorkloadMix mix(Isa isa, CostProfile profile);
 
     /**
      * The mix as run on a host: on VMX without VMCS shadowing every reflected exit also makes L1
      * trap on its VMREADs and VMWRITEs of vmcs12.
      */
-    public WorkloadMix mix(Isa isa, boolean shadowVmcs, SynthTiming timing) {
-        WorkloadMix mix = mix(isa, timing);
+    public WorkloadMix mix(Isa isa, boolean shadowVmcs, CostProfile profile) {
+        WorkloadMix mix = mix(isa, profile);
         if (isa != Isa.VMX || shadowVmcs) {
             return mix;
         }

@@ -1,9 +1,12 @@
 package io.smtreplay.synth;
 
+import io.smtreplay.episode.EpisodeType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smtreplay.episode.WorldSwitch;
 import io.smtreplay.trace.Isa;
 import io.smtreplay.trace.TraceFormat;
 import io.smtreplay.trace.TraceTimestamps;
@@ -158,7 +161,7 @@ class GroundTruthTest {
             // the first exit of each vCPU has no guest window before it
             double perIteration = (double) (truth.l2GuestNs() + truth.baselineEpisodeNs()) / (iterations - 2);
             assertEquals(10_400, perIteration, 10_400 * 0.01, "µs-truncated timestamps still average to Table 1's total");
-            assertEquals(2 * iterations, truth.switches(GroundTruth.Switch.L0_TO_L1), "the reflection and the resume after L1's trap");
+            assertEquals(2 * iterations, truth.switches(WorldSwitch.L0_TO_L1), "the reflection and the resume after L1's trap");
             assertEquals(3.0, truth.exitMultiplication(), 1e-9, "the paper's example: 3 traps into L0 per L2 cpuid");
         }
     }
@@ -167,12 +170,12 @@ class GroundTruthTest {
     void cpuidLoopKeepsTable1sTotalWhateverTheSwitchCosts() {
         SynthSpec spec = SynthRuns.spec(Workload.CPUID_LOOP, TraceFormat.PERF_SCRIPT, KernelEra.V6_12, Isa.VMX, 1, 20_000, 4);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        GroundTruth truth = new TraceSynthesizer(spec, new SynthTiming.Fixed(1_000, 900, 800, 700)).write(out);
+        GroundTruth truth = new TraceSynthesizer(spec, SynthRuns.profile(1_000, 900, 800, 700)).write(out);
         long iterations = truth.episodes(EpisodeType.L2_EXIT_REFLECTED);
         double perIteration = (double) (truth.l2GuestNs() + truth.baselineEpisodeNs()) / (iterations - 1);
         assertEquals(10_400, perIteration, 10_400 * 0.01);
         assertThrows(IllegalArgumentException.class,
-                () -> new TraceSynthesizer(spec, new SynthTiming.Fixed(3_000, 3_000, 3_000, 3_000)).write(out),
+                () -> new TraceSynthesizer(spec, SynthRuns.profile(3_000, 3_000, 3_000, 3_000)).write(out),
                 "switches longer than the whole Table 1 episode leave the handlers nothing");
     }
 

@@ -1,5 +1,7 @@
 package io.smtreplay.synth;
 
+import io.smtreplay.episode.EpisodeType;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -21,7 +23,7 @@ class TraceSynthesizerTest {
 
     private static byte[] bytes(SynthSpec spec) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new TraceSynthesizer(spec, SynthTiming.table1()).write(out);
+        new TraceSynthesizer(spec, SynthRuns.TABLE1).write(out);
         return out.toByteArray();
     }
 
@@ -94,7 +96,7 @@ class TraceSynthesizerTest {
             }
         };
         SynthSpec spec = SynthRuns.spec(Workload.CPUID_LOOP, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, 1, 20_000, 1);
-        assertThrows(UncheckedIOException.class, () -> new TraceSynthesizer(spec, SynthTiming.table1()).write(broken));
+        assertThrows(UncheckedIOException.class, () -> new TraceSynthesizer(spec, SynthRuns.TABLE1).write(broken));
     }
 
     @Test

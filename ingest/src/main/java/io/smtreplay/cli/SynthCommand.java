@@ -2,11 +2,13 @@ package io.smtreplay.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.smtreplay.synth.EpisodeType;
+import io.smtreplay.episode.EpisodeType;
+import io.smtreplay.episode.WorldSwitch;
+import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.profiles.ProfileException;
 import io.smtreplay.synth.GroundTruth;
 import io.smtreplay.synth.KernelEra;
 import io.smtreplay.synth.SynthSpec;
-import io.smtreplay.synth.SynthTiming;
 import io.smtreplay.synth.TraceSynthesizer;
 import io.smtreplay.synth.Workload;
 import io.smtreplay.trace.Isa;
@@ -68,8 +70,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--app", paramLabel = "NAME", description = "app label announced in the header (default: synthetic-<workload>)")
     String app;
 
-    @Option(names = "--profile", paramLabel = "P", defaultValue = "table1",
-            description = "world-switch costs to time the trace with (default: ${DEFAULT-VALUE}, the paper's Table 1)")
+    @Option(names = "--profile", paramLabel = "P", defaultValue = CostProfiles.DEFAULT,
+            description = "cost profile (published name or JSON file) whose world-switch costs time the trace (default: ${DEFAULT-VALUE})")
     String profile;
 
     @Option(names = "--no-shadow-vmcs", description = "VMX: L1's VMREAD/VMWRITE trap to L0 (no VMCS shadowing)")
@@ -108,11 +110,18 @@ public final class SynthCommand implements Callable<Integer> {
             return 0;
         }
         SynthSpec spec = spec();
-        SynthTiming timing = timing();
-        TraceSynthesizer synthesizer = new TraceSynthesizer(spec, timing);
+        TraceSynthesizer synthesizer;
+        try {
+            synthesizer = new TraceSynthesizer(spec, CostProfiles.load(profile));
+        } catch (ProfileException e) {
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
+        }
         GroundTruth truth;
         try {
             truth = writeTrace(synthesizer);
+        } catch (IllegalArgumentException e) {
+            // e.g. a profile whose switches alone exceed cpuid-loop's Table 1 total
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         } catch (IOException | UncheckedIOException e) {
             err.println("smtreplay synth: cannot write " + output + ": " + e.getMessage());
             err.flush();
@@ -165,13 +174,6 @@ public final class SynthCommand implements Callable<Integer> {
         };
     }
 
-    private SynthTiming timing() {
-        if ("table1".equals(profile) || "default".equals(profile)) {
-            return SynthTiming.table1();
-        }
-        throw new CommandLine.ParameterException(commandSpec.commandLine(), "unknown profile '" + profile + "' (table1)");
-    }
-
     static Map<String, Object> truthJson(SynthSpec spec, GroundTruth truth) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("app", spec.appLabel());
@@ -195,7 +197,7 @@ public final class SynthCommand implements Callable<Integer> {
         m.put("l0Exits", truth.l0Exits());
         m.put("exitMultiplication", truth.exitMultiplication());
         Map<String, Long> switches = new LinkedHashMap<>();
-        for (GroundTruth.Switch s : GroundTruth.Switch.values()) {
+        for (WorldSwitch s : WorldSwitch.values()) {
             switches.put(s.name(), truth.switches(s));
         }
         m.put("worldSwitches", switches);

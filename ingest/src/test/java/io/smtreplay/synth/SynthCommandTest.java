@@ -53,6 +53,7 @@ class SynthCommandTest {
         assertEquals(2, SynthCommand.run("--workload", "idle", "--isa", "arm", "-o", dir.resolve("x").toString()));
         assertEquals(2, SynthCommand.run("--workload", "idle", "--vcpus", "0", "-o", dir.resolve("x").toString()));
         assertEquals(2, SynthCommand.run("--format", "ftrace"), "no workload");
+        assertEquals(2, SynthCommand.run("--workload", "idle", "--profile", "no-such-profile", "-o", dir.resolve("x").toString()));
     }
 
     @Test
