@@ -305,16 +305,7 @@ final class VcpuTimeline {
         if (trap.exit() == GuestExit.EPT_VIOLATION) {
             pageFault(t0 + l0 / 4, exit);
         }
-        long end = t0 + l0 + jit(episode.idleNs());
-        entry(end, rip + skipped(trap.exit()));
-        long duration = printed(end) - printed(t0);
-        truth.episode(EpisodeType.L2_EXIT_HANDLED_BY_L0, exit.reason.name(), duration);
-        if (episode.idleNs() > 0) {
-            truth.idle(duration);
-        }
-        truth.worldSwitch(WorldSwitch.L2_TO_L0, 1);
-        truth.worldSwitch(WorldSwitch.L0_TO_L2, 1);
-        finish(end);
+        singleLevelEnd(t0, l0, episode, exit, rip, WorldSwitch.L2_TO_L0, WorldSwitch.L0_TO_L2);
     }
 
     private void l1Exit(long t0, EpisodeTemplate episode) {
@@ -324,15 +315,21 @@ final class VcpuTimeline {
         truth.l1Exit(exit.reason.name());
         long l0 = jit(trap.l0Ns());
         l0SideEvents(t0 + l0 / 3, trap, exit);
+        singleLevelEnd(t0, l0, episode, exit, rip, WorldSwitch.L1_TO_L0, WorldSwitch.L0_TO_L1);
+    }
+
+    /** L0 resumes the level that exited, after its work and any idle wait; the episode is counted. */
+    private void singleLevelEnd(long t0, long l0, EpisodeTemplate episode, SynthEvent exit, long rip,
+                                WorldSwitch trap, WorldSwitch resume) {
         long end = t0 + l0 + jit(episode.idleNs());
-        entry(end, rip + skipped(trap.exit()));
+        entry(end, rip + skipped(episode.trap().exit()));
         long duration = printed(end) - printed(t0);
-        truth.episode(EpisodeType.L1_EXIT, exit.reason.name(), duration);
+        truth.episode(episode.type(), exit.reason.name(), duration);
         if (episode.idleNs() > 0) {
             truth.idle(duration);
         }
-        truth.worldSwitch(WorldSwitch.L1_TO_L0, 1);
-        truth.worldSwitch(WorldSwitch.L0_TO_L1, 1);
+        truth.worldSwitch(trap, 1);
+        truth.worldSwitch(resume, 1);
         finish(end);
     }
 
