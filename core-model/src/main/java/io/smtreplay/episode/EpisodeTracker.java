@@ -143,6 +143,13 @@ public final class EpisodeTracker implements Serializable {
             lastNs = ts;
         }
         if (phase == Phase.EXIT_PENDING) {
+            if (kind == EventKind.NESTED_VMENTER_FAILED && !open && guestLevel == Level.L2) {
+                // VMX: the hardware refused the entry into L2 (vmx->fail); KVM reports it for L2
+                // with kvm_nested_vmenter_failed instead of kvm_nested_vmexit, then reflects it to L1.
+                exitDecided(Level.L2, sink);
+                onVmenterFailed(ts, sink);
+                return;
+            }
             if (kind == EventKind.NESTED_VMEXIT) {
                 if (exitReason == null) {
                     exitReason = event.reason();
@@ -316,10 +323,10 @@ public final class EpisodeTracker implements Serializable {
         l2ContextLoaded = true;
     }
 
+    /** L0 refused to enter L2: the next entry goes back into L1 (with an inject when L2 had been entered). */
     private void onVmenterFailed(long ts, EpisodeSink sink) {
         ensureInL0(Level.L1, ts, sink);
         entryTarget = Level.L1;
-        l2ContextLoaded = false;
     }
 
     /**

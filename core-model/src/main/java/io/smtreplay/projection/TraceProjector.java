@@ -116,4 +116,11 @@ public final class TraceProjector {
     public int vcpuThreads() {
         return vcpus.size();
     }
+
+    /** vCPU threads seen, by app. */
+    public Map<String, Integer> vcpuThreadsByApp() {
+        Map<String, Integer> counts = new TreeMap<>();
+        vcpus.values().forEach(v -> counts.merge(v.app, 1, Integer::sum));
+        return counts;
+    }
 }

@@ -120,6 +120,20 @@ class EpisodeTrackerTest {
     }
 
     @Test
+    void hardwareRefusingTheEntryIntoL2IsAnL2ExitReflectedToL1() {
+        // vmx->fail: kvm_exit, kvm_nested_vmenter_failed (no kvm_nested_vmexit), inject, entry into L1.
+        var r = vmx().entry(0).exit(100, "VMRESUME").vmenter(150).entry(200)
+                .exit(300, "INVALID_STATE").other(310, "kvm_nested_vmenter_failed").inject(320, "INVALID_STATE")
+                .entry(400).exit(900, "VMRESUME").vmenter(950).entry(1_000).track();
+        assertEquals(2, r.episodes.size());
+        Episode failed = r.episodes.get(1);
+        assertEquals(EpisodeType.L2_EXIT_REFLECTED, failed.type());
+        assertTrue(failed.isComplete(), failed::toString);
+        assertSwitches(failed, 1, 1, 1, 1);
+        assertEquals(0, r.tracker.counters().levelMismatches());
+    }
+
+    @Test
     void interruptForL1AfterAnL2ExitL0HandledIsReflected() {
         var r = vmx().entry(0).l2Exit(1_000, "EXTERNAL_INTERRUPT").other(1_100, "kvm_nested_intr_vmexit")
                 .inject(1_200, "EXTERNAL_INTERRUPT").entry(1_300).exit(2_000, "VMRESUME").vmenter(2_050)
