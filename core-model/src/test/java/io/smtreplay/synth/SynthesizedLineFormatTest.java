@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -58,45 +59,64 @@ class SynthesizedLineFormatTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("io.smtreplay.synth.SynthRuns#formatsKernelsIsas")
     void everyLineHasTheToolsShapeForThatKernel(TraceFormat f, KernelEra k, Isa isa) {
-        Map<String, Pattern> payloads = payloads(f, k);
         Map<String, Integer> seen = new HashMap<>();
         for (Workload w : Workload.values()) {
-            SynthRuns.Run run = SynthRuns.run(SynthRuns.spec(w, f, k, isa, 2, w == Workload.IDLE ? 20_000 : 1_500, 11));
-            long lastTs = 0;
-            for (String line : run.lines()) {
-                if (line.startsWith("#") || line.startsWith("cpus=")) {
-                    continue;
-                }
-                Pattern prefix = switch (f) {
-                    case FTRACE -> k == KernelEra.V6_12 ? FTRACE_NEW : FTRACE_OLD;
-                    case TRACE_CMD -> TRACE_CMD;
-                    case PERF_SCRIPT -> PERF;
-                };
-                Matcher m = prefix.matcher(line);
-                if (!m.matches()) {
-                    fail("prefix of " + f + " " + k + ": " + line);
-                }
-                String tracepoint = m.group(f == TraceFormat.FTRACE ? 6 : 5);
-                String payload = m.group(f == TraceFormat.FTRACE ? 7 : f == TraceFormat.TRACE_CMD ? 7 : 6);
-                assertTrue(m.group(1).trim().matches("CPU \\d+/KVM"), line);
-                if (f == TraceFormat.TRACE_CMD) {
-                    // trace-cmd pads "name:" to 21 columns, then one space
-                    assertEquals(Math.max(1, 22 - (tracepoint.length() + 1)), m.group(6).length(), line);
-                }
-                Pattern expected = payloads.get(tracepoint);
-                if (expected == null || !expected.matcher(payload).matches()) {
-                    fail(tracepoint + " payload of " + f + " " + k + " " + isa + ": " + payload);
-                }
-                seen.merge(tracepoint, 1, Integer::sum);
-                long ts = TraceTimestamps.parseSecondsToNanos(m.group(f == TraceFormat.FTRACE ? 5 : 4));
-                assertTrue(ts >= lastTs, "timestamps never go back: " + line);
-                lastTs = ts;
-            }
+            checkEveryLine(SynthRuns.run(SynthRuns.spec(w, f, k, isa, 2, w == Workload.IDLE ? 20_000 : 1_500, 11)), seen);
         }
         assertTrue(seen.containsKey("kvm_nested_vmexit_inject"), "reflected exits present");
         assertEquals(isa == Isa.SVM || k == KernelEra.V6_12, seen.containsKey("kvm_nested_vmenter") || seen.containsKey("kvm_nested_vmrun"),
                 "only SVM, or any ISA on new kernels, traces L1's nested entry");
         assertEquals(isa == Isa.SVM && k != KernelEra.V6_12, seen.containsKey("kvm_nested_vmrun"));
         assertEquals(isa == Isa.SVM, seen.containsKey("kvm_nested_intercepts"));
+    }
+
+    @Test
+    void everyLineHasItsShapeWhateverTheSeedAndArguments() {
+        java.util.SplittableRandom pick = new java.util.SplittableRandom(2026);
+        for (int i = 0; i < 60; i++) {
+            TraceFormat f = TraceFormat.values()[pick.nextInt(TraceFormat.values().length)];
+            KernelEra k = KernelEra.values()[pick.nextInt(KernelEra.values().length)];
+            Isa isa = pick.nextBoolean() ? Isa.VMX : Isa.SVM;
+            Workload w = Workload.values()[pick.nextInt(Workload.values().length)];
+            SynthSpec spec = new SynthSpec(w, f, k, isa, 1 + pick.nextInt(6), 200_000 + pick.nextInt(2_000_000),
+                    pick.nextLong(), null, pick.nextBoolean());
+            checkEveryLine(SynthRuns.run(spec), new HashMap<>());
+        }
+    }
+
+    private static void checkEveryLine(SynthRuns.Run run, Map<String, Integer> seen) {
+        TraceFormat f = run.spec().format();
+        KernelEra k = run.spec().kernel();
+        Map<String, Pattern> payloads = payloads(f, k);
+        long lastTs = 0;
+        for (String line : run.lines()) {
+            if (line.startsWith("#") || line.startsWith("cpus=")) {
+                continue;
+            }
+            Pattern prefix = switch (f) {
+                case FTRACE -> k == KernelEra.V6_12 ? FTRACE_NEW : FTRACE_OLD;
+                case TRACE_CMD -> TRACE_CMD;
+                case PERF_SCRIPT -> PERF;
+            };
+            Matcher m = prefix.matcher(line);
+            if (!m.matches()) {
+                fail("prefix of " + run.spec() + ": " + line);
+            }
+            String tracepoint = m.group(f == TraceFormat.FTRACE ? 6 : 5);
+            String payload = m.group(f == TraceFormat.FTRACE ? 7 : f == TraceFormat.TRACE_CMD ? 7 : 6);
+            assertTrue(m.group(1).trim().matches("CPU \\d+/KVM"), line);
+            if (f == TraceFormat.TRACE_CMD) {
+                // trace-cmd pads "name:" to 21 columns, then one space
+                assertEquals(Math.max(1, 22 - (tracepoint.length() + 1)), m.group(6).length(), line);
+            }
+            Pattern expected = payloads.get(tracepoint);
+            if (expected == null || !expected.matcher(payload).matches()) {
+                fail(tracepoint + " payload of " + run.spec() + ": " + payload);
+            }
+            seen.merge(tracepoint, 1, Integer::sum);
+            long ts = TraceTimestamps.parseSecondsToNanos(m.group(f == TraceFormat.FTRACE ? 5 : 4));
+            assertTrue(ts >= lastTs, "timestamps never go back: " + line);
+            lastTs = ts;
+        }
     }
 }
