@@ -79,8 +79,9 @@ public enum Workload {
 
     /**
      * memcached under a Facebook-ETC-like load near saturation: per request a virtio-net kick
-     * (EPT_MISCONFIG on VMX, the paper's 4.8–19.3 % of L0 time) and often a TSC-deadline write
-     * (the paper's MSR_WRITE), with short idle gaps and a few EPT violations and host interrupts.
+     * (the paper's EPT_MISCONFIG: on VMX L0 takes an EPT violation and reflects it to L1 as an
+     * EPT_MISCONFIG; on SVM a reserved-bit NPF) and often a TSC-deadline write (the paper's
+     * MSR_WRITE), with short idle gaps and a few EPT violations and host interrupts.
      */
     MEMCACHED("memcached", "memcached (ETC-like): virtio MMIO kicks (EPT_MISCONFIG) and TSC-deadline MSR_WRITEs reflected to L1") {
         @Override
