@@ -64,27 +64,6 @@ public class ReplayBenchmark {
         }
     }
 
-    /** Feeds an accumulator, as the keyed replay does. */
-    static final class ProjectingSink implements EpisodeSink {
-        final Projector projector;
-        final ProjectionAccumulator accumulator;
-
-        ProjectingSink(Projector projector) {
-            this.projector = projector;
-            this.accumulator = projector.newAccumulator();
-        }
-
-        @Override
-        public void episode(Episode episode) {
-            projector.record(episode, accumulator);
-        }
-
-        @Override
-        public void guestTime(GuestInterval interval) {
-            projector.record(interval, accumulator);
-        }
-    }
-
     @Benchmark
     @OperationsPerInvocation(ReplayEvents.EVENTS)
     public long trackerOnly() {
@@ -101,12 +80,13 @@ public class ReplayBenchmark {
     @OperationsPerInvocation(ReplayEvents.EVENTS)
     public double trackerAndModel() {
         EpisodeTracker tracker = new EpisodeTracker(events[0].tid());
-        ProjectingSink sink = new ProjectingSink(projector);
+        ProjectionAccumulator accumulator = projector.newAccumulator();
+        EpisodeSink sink = projector.sinkInto(accumulator);
         for (TraceEvent e : events) {
             tracker.accept(e, sink);
         }
         tracker.finish(sink);
-        return sink.accumulator.speedup("svt-hw");
+        return accumulator.speedup("svt-hw");
     }
 
     @Benchmark

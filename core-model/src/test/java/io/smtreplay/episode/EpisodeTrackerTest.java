@@ -216,9 +216,9 @@ class EpisodeTrackerTest {
     void lostEventsCloseTheOpenEpisode() {
         EpisodeTracker tracker = new EpisodeTracker(TID);
         var sink = new EventScript(Isa.VMX, TID).track();
-        vmx().entry(0).l2Exit(1_000, "CPUID").events().forEach(ev -> tracker.accept(ev, sink));
-        tracker.eventsLost(sink);
-        vmx().entry(5_000).exit(6_000, "CPUID").entry(6_100).events().forEach(ev -> tracker.accept(ev, sink));
+        vmx().entry(0).l2Exit(1_000, "CPUID").events().forEach(ev -> tracker.accept(ev, sink.log));
+        tracker.eventsLost(sink.log);
+        vmx().entry(5_000).exit(6_000, "CPUID").entry(6_100).events().forEach(ev -> tracker.accept(ev, sink.log));
         assertEquals(2, sink.episodes.size());
         assertEquals(IncompleteReason.EVENTS_LOST, sink.episodes.get(0).incomplete());
         assertEquals(100, sink.episodes.get(1).durationNs());
@@ -274,12 +274,12 @@ class EpisodeTrackerTest {
                 .exit(2_000, "HLT").entry(9_000).events();
         var whole = new EventScript(Isa.VMX, TID).track();
         EpisodeTracker uninterrupted = new EpisodeTracker(TID);
-        events.forEach(e -> uninterrupted.accept(e, whole));
-        uninterrupted.finish(whole);
+        events.forEach(e -> uninterrupted.accept(e, whole.log));
+        uninterrupted.finish(whole.log);
 
         var split = new EventScript(Isa.VMX, TID).track();
         EpisodeTracker first = new EpisodeTracker(TID);
-        events.subList(0, 5).forEach(e -> first.accept(e, split));
+        events.subList(0, 5).forEach(e -> first.accept(e, split.log));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(first);
@@ -288,8 +288,8 @@ class EpisodeTrackerTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             restored = (EpisodeTracker) in.readObject();
         }
-        events.subList(5, events.size()).forEach(e -> restored.accept(e, split));
-        restored.finish(split);
+        events.subList(5, events.size()).forEach(e -> restored.accept(e, split.log));
+        restored.finish(split.log);
         assertEquals(whole.episodes, split.episodes);
         assertEquals(whole.guest, split.guest);
         assertEquals(uninterrupted.counters(), restored.counters());
