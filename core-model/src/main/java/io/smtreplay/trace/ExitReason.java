@@ -1,5 +1,6 @@
 package io.smtreplay.trace;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Objects;
  * of a VMX exit reason (e.g. {@link #VMX_FAILED_VMENTRY}). A code the tables do not know is kept
  * with {@link #known()} false and a name such as {@code UNKNOWN(0x4a)}: never dropped.
  */
-public record ExitReason(Isa isa, long code, String name, long flags, boolean known) {
+public record ExitReason(Isa isa, long code, String name, long flags, boolean known) implements Serializable {
 
     /** VMX_EXIT_REASONS_FAILED_VMENTRY: the VM entry itself failed. */
     public static final long VMX_FAILED_VMENTRY = 0x8000_0000L;

@@ -292,6 +292,19 @@ public final class ExitReasons {
         return IDLE_CODES.getOrDefault(reason.isa(), java.util.Set.of()).contains(reason.code());
     }
 
+    /**
+     * L1's instructions that ask L0 to run L2: VMLAUNCH/VMRESUME (VMX) and VMRUN (SVM). On kernels
+     * without {@code kvm_nested_vmenter} the trap of one of these, followed by an entry, is the
+     * only sign that L2 runs again.
+     */
+    public static boolean isNestedEntryInstruction(ExitReason reason) {
+        return switch (reason.isa()) {
+            case VMX -> reason.code() == 20 || reason.code() == 24;
+            case SVM -> reason.code() == 0x080;
+            case UNKNOWN -> false;
+        };
+    }
+
     /** Codes of an ISA's kernel table, in code order: for reports and tests. */
     public static Map<Long, String> kernelTable(Isa isa) {
         return Collections.unmodifiableMap(isa == Isa.VMX ? VMX_KERNEL : isa == Isa.SVM ? SVM_KERNEL : Map.of());

@@ -1,0 +1,243 @@
+package io.smtreplay.projection;
+
+import io.smtreplay.episode.EpisodeCounts;
+import io.smtreplay.episode.EpisodeType;
+import io.smtreplay.episode.Level;
+import io.smtreplay.trace.ExitReason;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a set of episodes and guest intervals adds up to (for one app, a window, or a worker's
+ * share of them), for several SMT configurations at once. Filled by a {@link Projector};
+ * {@link #merge} combines partial results exactly (sums and histogram counts), so the split
+ * of the input among workers does not change the answer.
+ *
+ * <p>Complete episodes go into the time totals (whole app, per vCPU thread, per type and outer
+ * reason). Incomplete ones are counted by reason and their observed time is reported as
+ * {@link #unmodelledNs() unmodelled}; their traps still count in the exits per level.
+ */
+public final class ProjectionAccumulator implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> configurations;
+    private final TimeTotals total;
+    private final Map<Integer, TimeTotals> byThread = new HashMap<>();
+    private final EnumMap<EpisodeType, HashMap<ExitReason, ReasonStats>> byReason = new EnumMap<>(EpisodeType.class);
+    private final EpisodeCounts episodes = new EpisodeCounts();
+    private long unmodelledNs;
+    private long shorterThanModelled;
+    private long l1Exits;
+    private long l2Exits;
+    /** Traps into L0 made by complete L2 episodes, and how many such episodes: exit multiplication. */
+    private long l2EpisodeTraps;
+    private long l2Episodes;
+
+    /** An empty accumulator for these configuration names (in the {@link Projector}'s order). */
+    public ProjectionAccumulator(List<String> configurations) {
+        this.configurations = List.copyOf(configurations);
+        this.total = new TimeTotals(this.configurations.size());
+    }
+
+    // ---- filled by Projector ----
+
+    void addGuest(int thread, Level level, long ns) {
+        boolean l2 = level == Level.L2;
+        total.addGuest(l2, ns);
+        threadTotals(thread).addGuest(l2, ns);
+    }
+
+    void addIncomplete(io.smtreplay.episode.Episode e) {
+        episodes.add(e);
+        unmodelledNs += e.durationNs();
+        countExits(e.l1ToL0(), e.l2ToL0());
+    }
+
+    void addComplete(io.smtreplay.episode.Episode e, long baseline, long[] projected, long wait, boolean shorter) {
+        episodes.add(e);
+        countExits(e.l1ToL0(), e.l2ToL0());
+        if (shorter) {
+            shorterThanModelled++;
+        }
+        if (e.type().exitingLevel() == Level.L2) {
+            l2Episodes++;
+            l2EpisodeTraps += e.trapsIntoL0();
+        }
+        total.addEpisode(baseline, projected, wait);
+        threadTotals(e.thread()).addEpisode(baseline, projected, wait);
+        ExitReason reason = e.outerReason() == null ? UNKNOWN_REASON : e.outerReason();
+        byReason.computeIfAbsent(e.type(), t -> new HashMap<>())
+                .computeIfAbsent(reason, r -> new ReasonStats(configurations.size()))
+                .add(baseline, projected, e.trapsIntoL0());
+    }
+
+    private static final ExitReason UNKNOWN_REASON = ExitReason.unknown(io.smtreplay.trace.Isa.UNKNOWN, -1);
+
+    private void countExits(int l1, int l2) {
+        l1Exits += l1;
+        l2Exits += l2;
+    }
+
+    private TimeTotals threadTotals(int thread) {
+        TimeTotals t = byThread.get(thread);
+        if (t == null) {
+            t = new TimeTotals(configurations.size());
+            byThread.put(thread, t);
+        }
+        return t;
+    }
+
+    // ---- merging ----
+
+    /** Adds another accumulator's content (same configurations, in the same order) to this one. */
+    public ProjectionAccumulator merge(ProjectionAccumulator other) {
+        if (!configurations.equals(other.configurations)) {
+            throw new IllegalArgumentException("cannot merge projections of " + other.configurations + " into "
+                    + configurations);
+        }
+        total.merge(other.total);
+        other.byThread.forEach((thread, totals) -> threadTotals(thread).merge(totals));
+        other.byReason.forEach((type, reasons) -> {
+            HashMap<ExitReason, ReasonStats> mine = byReason.computeIfAbsent(type, t -> new HashMap<>());
+            reasons.forEach((reason, stats) ->
+                    mine.computeIfAbsent(reason, r -> new ReasonStats(configurations.size())).merge(stats));
+        });
+        episodes.merge(other.episodes);
+        unmodelledNs += other.unmodelledNs;
+        shorterThanModelled += other.shorterThanModelled;
+        l1Exits += other.l1Exits;
+        l2Exits += other.l2Exits;
+        l2EpisodeTraps += other.l2EpisodeTraps;
+        l2Episodes += other.l2Episodes;
+        return this;
+    }
+
+    // ---- the result ----
+
+    public List<String> configurations() {
+        return configurations;
+    }
+
+    /** The position of a configuration in this accumulator's slots. */
+    public int indexOf(String configuration) {
+        int i = configurations.indexOf(configuration);
+        if (i < 0) {
+            throw new IllegalArgumentException("no configuration " + configuration + " in " + configurations);
+        }
+        return i;
+    }
+
+    public TimeTotals total() {
+        return total;
+    }
+
+    /** Totals per vCPU thread id. */
+    public Map<Integer, TimeTotals> byThread() {
+        return java.util.Collections.unmodifiableMap(byThread);
+    }
+
+    /** (guest time + Σ baseline episodes) / (guest time + Σ projected episodes) for a configuration. */
+    public double speedup(String configuration) {
+        return total.speedup(indexOf(configuration));
+    }
+
+    public EpisodeCounts episodes() {
+        return episodes;
+    }
+
+    /** Observed time of incomplete episodes: not projected. */
+    public long unmodelledNs() {
+        return unmodelledNs;
+    }
+
+    /** Complete episodes shorter than the switch costs the profile gives them (scaled, not subtracted). */
+    public long shorterThanModelled() {
+        return shorterThanModelled;
+    }
+
+    /** Traps of L1 into L0 (its own exits and those inside reflected L2 episodes). */
+    public long exits(Level level) {
+        return switch (level) {
+            case L1 -> l1Exits;
+            case L2 -> l2Exits;
+            case L0 -> 0;
+        };
+    }
+
+    /** Traps into L0 per L2 exit (complete L2 episodes); 0 when there was no L2 exit. */
+    public double exitMultiplication() {
+        return l2Episodes == 0 ? 0 : (double) l2EpisodeTraps / l2Episodes;
+    }
+
+    /** Statistics of the complete episodes of a type and outer reason. */
+    public Map<ExitReason, ReasonStats> byReason(EpisodeType type) {
+        return java.util.Collections.unmodifiableMap(byReason.getOrDefault(type, new HashMap<>()));
+    }
+
+    /** Σ baseline busy time of the complete episodes opened by exits of a level. */
+    public long baselineNs(Level level) {
+        long sum = 0;
+        for (EpisodeType type : EpisodeType.values()) {
+            if (type.exitingLevel() == level) {
+                for (ReasonStats stats : byReason(type).values()) {
+                    sum += stats.baselineNs();
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Σ projected busy time of the complete episodes opened by exits of a level. */
+    public long projectedNs(Level level, String configuration) {
+        int index = indexOf(configuration);
+        long sum = 0;
+        for (EpisodeType type : EpisodeType.values()) {
+            if (type.exitingLevel() == level) {
+                for (ReasonStats stats : byReason(type).values()) {
+                    sum += stats.projectedNs(index);
+                }
+            }
+        }
+        return sum;
+    }
+
+    /** Every (type, reason) for a configuration, the most time saved first. */
+    public List<ReasonSummary> reasonsBySaving(String configuration) {
+        int index = indexOf(configuration);
+        List<ReasonSummary> list = new ArrayList<>();
+        byReason.forEach((type, reasons) -> reasons.forEach((reason, s) -> list.add(new ReasonSummary(type,
+                reason.toString(), s.episodes(), s.trapsIntoL0(), s.baselineNs(), s.projectedNs(index),
+                s.baselineLatency().getValueAtPercentile(50), s.projectedLatency(index).getValueAtPercentile(50),
+                s.baselineLatency().getValueAtPercentile(99), s.projectedLatency(index).getValueAtPercentile(99)))));
+        list.sort(Comparator.comparingLong(ReasonSummary::savedNs).reversed()
+                .thenComparing(ReasonSummary::type).thenComparing(ReasonSummary::reason));
+        return list;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProjectionAccumulator a && configurations.equals(a.configurations)
+                && total.equals(a.total) && byThread.equals(a.byThread) && byReason.equals(a.byReason)
+                && episodes.equals(a.episodes) && unmodelledNs == a.unmodelledNs
+                && shorterThanModelled == a.shorterThanModelled && l1Exits == a.l1Exits && l2Exits == a.l2Exits
+                && l2EpisodeTraps == a.l2EpisodeTraps && l2Episodes == a.l2Episodes;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(configurations, total, episodes);
+    }
+
+    @Override
+    public String toString() {
+        return "projection " + configurations + ": " + total + "; " + episodes;
+    }
+}

@@ -1,0 +1,69 @@
+package io.smtreplay.projection;
+
+import io.smtreplay.episode.Episode;
+import io.smtreplay.episode.GuestInterval;
+import io.smtreplay.profile.CostProfile;
+import io.smtreplay.smt.CoreModel;
+import io.smtreplay.smt.SmtConfiguration;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * Evaluates every configuration at once: records each episode's baseline busy time and its
+ * projection on each configuration into a {@link ProjectionAccumulator}. Stateless apart from
+ * the precomputed models, so one instance serves any number of accumulators (and threads).
+ */
+public final class Projector implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final CostProfile profile;
+    private final List<SmtConfiguration> configurations;
+    private final CoreModel[] models;
+    private final CoreModel baseline;
+    private final List<String> names;
+
+    public Projector(List<SmtConfiguration> configurations, CostProfile profile) {
+        if (configurations.isEmpty()) {
+            throw new IllegalArgumentException("at least one configuration");
+        }
+        this.profile = profile;
+        this.configurations = List.copyOf(configurations);
+        this.models = configurations.stream().map(c -> new CoreModel(c, profile)).toArray(CoreModel[]::new);
+        this.baseline = new CoreModel(SmtConfiguration.BASELINE, profile);
+        this.names = configurations.stream().map(SmtConfiguration::name).toList();
+        if (names.stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException("configuration names repeat: " + names);
+        }
+    }
+
+    public CostProfile profile() {
+        return profile;
+    }
+
+    public List<SmtConfiguration> configurations() {
+        return configurations;
+    }
+
+    public ProjectionAccumulator newAccumulator() {
+        return new ProjectionAccumulator(names);
+    }
+
+    public void record(Episode episode, ProjectionAccumulator into) {
+        if (!episode.isComplete()) {
+            into.addIncomplete(episode);
+            return;
+        }
+        long busy = baseline.baselineBusyNs(episode);
+        long[] projected = new long[models.length];
+        for (int i = 0; i < models.length; i++) {
+            projected[i] = models[i].projectedNs(episode);
+        }
+        into.addComplete(episode, busy, projected, episode.durationNs() - busy, baseline.isShorterThanModelled(episode));
+    }
+
+    public void record(GuestInterval interval, ProjectionAccumulator into) {
+        into.addGuest(interval.thread(), interval.level(), interval.durationNs());
+    }
+}
