@@ -1,0 +1,122 @@
+package io.smtreplay.bench;
+
+import io.smtreplay.episode.Episode;
+import io.smtreplay.episode.EpisodeSink;
+import io.smtreplay.episode.EpisodeTracker;
+import io.smtreplay.episode.GuestInterval;
+import io.smtreplay.projection.ProjectionAccumulator;
+import io.smtreplay.projection.Projector;
+import io.smtreplay.projection.TraceProjector;
+import io.smtreplay.profile.CostProfile;
+import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.smt.SmtConfiguration;
+import io.smtreplay.trace.TraceEvent;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * Throughput of the episode tracker plus the SMT model, in events per second on one core: a
+ * realistic nested event mix held in memory ({@link ReplayEvents}) replayed
+ * <ul>
+ *   <li>{@code trackerOnly}: through one vCPU tracker, episodes dropped;</li>
+ *   <li>{@code trackerAndModel}: tracker + projection of every episode on baseline, svt-sw and
+ *       svt-hw into one accumulator (what a keyed worker does);</li>
+ *   <li>{@code traceProjector}: the offline facade, routing by (source, thread) as {@code project} does.</li>
+ * </ul>
+ * Run: {@code bin/smtreplay bench ReplayBenchmark -f 1 -wi 2 -i 3}. The score is events/s
+ * (one operation = one event).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class ReplayBenchmark {
+
+    private TraceEvent[] events;
+    private Projector projector;
+
+    @Setup
+    public void load() {
+        events = ReplayEvents.load(ReplayEvents.EVENTS);
+        CostProfile profile = CostProfiles.defaultProfile();
+        projector = new Projector(SmtConfiguration.NAMED, profile);
+    }
+
+    /** Counts what the tracker emits, so nothing is optimized away. */
+    static final class CountingSink implements EpisodeSink {
+        long episodes;
+        long guestNs;
+
+        @Override
+        public void episode(Episode episode) {
+            episodes += episode.totalSwitches();
+        }
+
+        @Override
+        public void guestTime(GuestInterval interval) {
+            guestNs += interval.durationNs();
+        }
+    }
+
+    /** Feeds an accumulator, as the keyed replay does. */
+    static final class ProjectingSink implements EpisodeSink {
+        final Projector projector;
+        final ProjectionAccumulator accumulator;
+
+        ProjectingSink(Projector projector) {
+            this.projector = projector;
+            this.accumulator = projector.newAccumulator();
+        }
+
+        @Override
+        public void episode(Episode episode) {
+            projector.record(episode, accumulator);
+        }
+
+        @Override
+        public void guestTime(GuestInterval interval) {
+            projector.record(interval, accumulator);
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ReplayEvents.EVENTS)
+    public long trackerOnly() {
+        EpisodeTracker tracker = new EpisodeTracker(events[0].tid());
+        CountingSink sink = new CountingSink();
+        for (TraceEvent e : events) {
+            tracker.accept(e, sink);
+        }
+        tracker.finish(sink);
+        return sink.episodes + sink.guestNs;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ReplayEvents.EVENTS)
+    public double trackerAndModel() {
+        EpisodeTracker tracker = new EpisodeTracker(events[0].tid());
+        ProjectingSink sink = new ProjectingSink(projector);
+        for (TraceEvent e : events) {
+            tracker.accept(e, sink);
+        }
+        tracker.finish(sink);
+        return sink.accumulator.speedup("svt-hw");
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ReplayEvents.EVENTS)
+    public double traceProjector() {
+        TraceProjector p = new TraceProjector(projector);
+        for (TraceEvent e : events) {
+            p.accept("bench", "lab", e);
+        }
+        p.finish();
+        return p.byApp().get("bench").speedup("svt-hw");
+    }
+}
