@@ -63,8 +63,9 @@ loop_done:
 
 /*
  * L1: a minimal SVM hypervisor. It enables SVM, optionally tries one VMRUN on an invalid VMCB
- * (ASID 0), then runs L2 and handles each #VMEXIT by skipping the trapped instruction (no NRIPS
- * under emulation, so it knows the lengths) until L2 says it is done with VMMCALL.
+ * (ASID 0), then runs L2 on a nested page table that leaves L2's MMIO window unmapped, and handles
+ * each #VMEXIT by skipping the trapped instruction (no NRIPS under emulation, so it knows the
+ * lengths) until L2 says it is done with VMMCALL.
  */
 guest_l1_entry:
         mov     $MSR_VM_HSAVE_PA, %ecx
@@ -100,6 +101,8 @@ l1_run:
         je      skip2
         cmp     $SVM_EXIT_HLT, %eax
         je      skip1
+        cmp     $SVM_EXIT_NPF, %eax
+        je      skip_mmio
         cmp     $SVM_EXIT_VMMCALL, %eax
         je      l1_done
         mov     %eax, PARAM_STATUS      /* an exit we did not ask for: report it */
@@ -108,6 +111,9 @@ l1_run:
 skip2:  addl    $2, VMCB_OFFSET + VMCB_RIP
         jmp     l1_run
 skip1:  addl    $1, VMCB_OFFSET + VMCB_RIP
+        jmp     l1_run
+skip_mmio:                              /* a device model would decode and emulate the write */
+        addl    $MMIO_INSN_LENGTH, VMCB_OFFSET + VMCB_RIP
         jmp     l1_run
 l1_done:
         xor     %eax, %eax

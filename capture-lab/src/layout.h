@@ -19,6 +19,7 @@
 
 #define CODE_OFFSET          0x1000
 #define PAGE_DIR_OFFSET      0x8000    /* L1 pages: KVM refuses VMRUN without paging */
+#define NESTED_PAGE_DIR_OFFSET 0x9000  /* L1's nested page table for L2: MMIO left unmapped */
 #define VMCB_OFFSET          0x10000
 #define BAD_VMCB_OFFSET      0x11000
 #define HSAVE_OFFSET         0x12000
@@ -57,6 +58,8 @@
 #define VMCB_MSRPM_BASE_PA   0x048
 #define VMCB_ASID            0x058
 #define VMCB_EXITCODE        0x070
+#define VMCB_NP_ENABLE       0x090
+#define VMCB_N_CR3           0x0b0
 #define VMCB_SAVE            0x400
 #define VMCB_ES              0x400
 #define VMCB_CS              0x410
@@ -89,6 +92,8 @@
 #define SVM_EXIT_IOIO        0x7b
 #define SVM_EXIT_MSR         0x7c
 #define SVM_EXIT_VMMCALL     0x81
+#define SVM_EXIT_NPF         0x400
+#define MMIO_INSN_LENGTH     6         /* movl %esi, MMIO_OFFSET */
 #define VMEXIT_INVALID       0xffffffff
 
 #endif

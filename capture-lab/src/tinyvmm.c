@@ -5,9 +5,9 @@
  *           [--vcpus M] [--timeout S]
  *
  * single: the workload loop runs directly under L0 (KVM).
- * nested: the loop runs as L2 under our own L1 hypervisor (guest.S), so each of its cpuid, io,
- *         msr and hlt exits is reflected to L1; its MMIO accesses and any host interrupt are
- *         handled by L0.
+ * nested: the loop runs as L2 under our own L1 hypervisor (guest.S), on L1's nested page table,
+ *         so each of its cpuid, io, mmio (nested page fault), msr and hlt exits is reflected to
+ *         L1; L0 handles the faults that fill its shadow of that table, and host interrupts.
  * failed: L1 issues one VMRUN on a VMCB with ASID 0, which KVM refuses (kvm_nested_vmenter_failed).
  *
  * Each vCPU runs in its own thread on its own region of guest memory. On success it prints one
@@ -113,6 +113,9 @@ static void build_vmcb(uint8_t *vmcb, uint64_t base, uint32_t asid)
     put64(vmcb, VMCB_IOPM_BASE_PA, base + IOPM_OFFSET);
     put64(vmcb, VMCB_MSRPM_BASE_PA, base + MSRPM_OFFSET);
     put32(vmcb, VMCB_ASID, asid);
+    /* L1 runs L2 on its own nested page table, so L2's MMIO faults are L1's to handle */
+    put64(vmcb, VMCB_NP_ENABLE, 1);
+    put64(vmcb, VMCB_N_CR3, base + NESTED_PAGE_DIR_OFFSET);
     vmcb_segment(vmcb, VMCB_CS, 0x08, 0xc9b, base);
     vmcb_segment(vmcb, VMCB_ES, 0x10, 0xc93, base);
     vmcb_segment(vmcb, VMCB_SS, 0x10, 0xc93, base);
@@ -145,8 +148,13 @@ static void prepare_region(struct vcpu *v)
     memset(r + MSRPM_OFFSET, 0xff, 8 * 1024);
     build_vmcb(r + VMCB_OFFSET, base, 1);
     build_vmcb(r + BAD_VMCB_OFFSET, base, 0); /* ASID 0 is invalid: the failed nested entry */
-    /* identity-map 4 GiB with 4 MiB pages (CR4.PSE) */
-    for (uint32_t i = 0; i < 1024; i++) put32(r, PAGE_DIR_OFFSET + 4 * i, (i << 22) | 0x83);
+    /* identity-map 4 GiB with 4 MiB pages (CR4.PSE): present, writable, user, large */
+    for (uint32_t i = 0; i < 1024; i++) {
+        put32(r, PAGE_DIR_OFFSET + 4 * i, (i << 22) | 0x87);
+        put32(r, NESTED_PAGE_DIR_OFFSET + 4 * i, (i << 22) | 0x87);
+    }
+    /* L2's MMIO window is not in L1's nested page table: each access is a nested page fault */
+    put32(r, NESTED_PAGE_DIR_OFFSET + 4 * (uint32_t)((base + MMIO_OFFSET) >> 22), 0);
 }
 
 static void flat_segment(struct kvm_segment *s, uint16_t sel, uint8_t type, uint64_t base)

@@ -1,0 +1,118 @@
+package io.smtreplay.replay;
+
+import io.smtreplay.replay.function.AppWindowResults;
+import io.smtreplay.replay.function.MergeProjections;
+import io.smtreplay.replay.function.Refusals;
+import io.smtreplay.replay.function.SplitRefused;
+import io.smtreplay.replay.function.VcpuReplay;
+import io.smtreplay.replay.function.VcpuWindow;
+import io.smtreplay.replay.wire.SourceRecord;
+import io.smtreplay.schemas.AppSpeedup;
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.RejectedLine;
+import java.util.List;
+import java.util.Objects;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+
+/**
+ * The replay job: exits in, per-app speedups and refusals out. Sources and sinks are arguments
+ * (flink-training style), so {@code replay} wires Kafka, {@code run} the embedded broker, and
+ * tests whatever they need.
+ *
+ * <pre>
+ * source ─▶ split refused ─▶ key by vCPU thread: {@link VcpuReplay} ─▶ key by app: tumbling window,
+ *              │                 │ (late)                                  {@link MergeProjections} +
+ *              ▼                 ▼                                         {@link AppWindowResults} ─▶ speedups
+ *           refused ◀────────────┘
+ * </pre>
+ */
+public final class ReplayJob {
+
+    /**
+     * The model's state types are plain serializable classes: Flink checkpoints and ships them with
+     * Java serialization instead of guessing their structure with Kryo.
+     */
+    static final List<String> SERIALIZATION = List.of(
+            javaSerialized("io.smtreplay.projection.ProjectionAccumulator"),
+            javaSerialized("io.smtreplay.replay.function.VcpuState"));
+
+    private final ReplaySettings settings;
+    private final Source<SourceRecord, ?, ?> source;
+    private final Sink<AppSpeedup> speedups;
+    private final Sink<RejectedLine> refused;
+
+    public ReplayJob(ReplaySettings settings, Source<SourceRecord, ?, ?> source, Sink<AppSpeedup> speedups,
+                     Sink<RejectedLine> refused) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.source = Objects.requireNonNull(source, "source");
+        this.speedups = Objects.requireNonNull(speedups, "speedups");
+        this.refused = Objects.requireNonNull(refused, "refused");
+    }
+
+    /** The configuration a job environment needs for this job (serializers, checkpointing mode). */
+    public static Configuration environmentConfiguration() {
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.SERIALIZATION_CONFIG, SERIALIZATION);
+        return config;
+    }
+
+    /** Adds the job to {@code env} (configuring it) without running it. */
+    public void build(StreamExecutionEnvironment env) {
+        env.configure(environmentConfiguration());
+        env.setParallelism(settings.parallelism());
+        env.enableCheckpointing(settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
+                .<SourceRecord>forBoundedOutOfOrderness(EventTime.span(settings.outOfOrderness()))
+                // refusals carry no event time: the lowest timestamp never moves the watermark
+                .withTimestampAssigner((r, kafkaTs) -> r.isEvent() && r.event.getTimestampNs() != null
+                        ? r.event.getTimestampNs() : Long.MIN_VALUE)
+                .withIdleness(settings.sourceIdleness());
+
+        SingleOutputStreamOperator<ExitEvent> events = env.fromSource(source, watermarks, "kvm-exits")
+                .uid("kvm-exits")
+                .process(new SplitRefused()).name("split refused").uid("split-refused");
+
+        long windowNs = settings.window().toNanos();
+        SingleOutputStreamOperator<VcpuWindow> vcpuShares = events
+                .keyBy(ReplayJob::vcpuKey)
+                .process(new VcpuReplay(settings.projector(), windowNs, settings.vcpuIdle().toNanos()))
+                .name("replay vCPU").uid("replay-vcpu");
+
+        SingleOutputStreamOperator<AppSpeedup> results = vcpuShares
+                .keyBy(share -> share.app)
+                .window(TumblingEventTimeWindows.of(EventTime.span(settings.window())))
+                .aggregate(new MergeProjections(settings.projector()), new AppWindowResults(settings.profileName()))
+                .name("app windows").uid("app-windows");
+
+        results.sinkTo(speedups).name("speedups").uid("speedups-sink");
+        DataStream<RejectedLine> allRefused = events.getSideOutput(Refusals.TAG).union(vcpuShares.getSideOutput(Refusals.TAG));
+        allRefused.sinkTo(refused).name("refused").uid("refused-sink");
+    }
+
+    /** Builds and runs the job on {@code env} until it ends (bounded sources) or fails. */
+    public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
+        build(env);
+        return env.execute("smtreplay replay");
+    }
+
+    /** A vCPU thread is a thread on a host: thread ids repeat across hosts. */
+    static String vcpuKey(ExitEvent e) {
+        return e.getHost() + "/" + e.getThreadId();
+    }
+
+    private static String javaSerialized(String className) {
+        return className + ": {type: kryo, kryo-type: registered, class: "
+                + "org.apache.flink.api.java.typeutils.runtime.kryo.JavaSerializer}";
+    }
+}

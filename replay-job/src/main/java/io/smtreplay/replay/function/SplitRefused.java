@@ -1,0 +1,45 @@
+package io.smtreplay.replay.function;
+
+import io.smtreplay.replay.metrics.ReplayMetrics;
+import io.smtreplay.replay.wire.SourceRecord;
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.RejectedLine;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Passes the events a vCPU tracker can take and sends the rest (undecodable records, events
+ * without timestamp or thread) to {@link Refusals#TAG}, counting each by stage and reason.
+ */
+public final class SplitRefused extends ProcessFunction<SourceRecord, ExitEvent> {
+
+    private static final long serialVersionUID = 1L;
+    private transient ContractMetrics metrics;
+
+    @Override
+    public void open(OpenContext openContext) {
+        metrics = new ContractMetrics(getRuntimeContext().getMetricGroup());
+    }
+
+    @Override
+    public void processElement(SourceRecord record, Context ctx, Collector<ExitEvent> out) {
+        if (!record.isEvent()) {
+            refuse(record.rejected, ctx);
+            return;
+        }
+        ExitEvent e = record.event;
+        if (e.getTimestampNs() == null) {
+            refuse(Refusals.of(e, Refusals.NO_TIMESTAMP, "event time needs a timestamp"), ctx);
+        } else if (e.getThreadId() < 0) {
+            refuse(Refusals.of(e, Refusals.NO_THREAD, "no vCPU thread id on the line"), ctx);
+        } else {
+            out.collect(e);
+        }
+    }
+
+    private void refuse(RejectedLine refused, Context ctx) {
+        metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", refused.getStage(), "reason", refused.getReason()).inc();
+        ctx.output(Refusals.TAG, refused);
+    }
+}

@@ -1,0 +1,84 @@
+package io.smtreplay.replay.wire;
+
+import io.smtreplay.replay.ReplayTopics;
+import io.smtreplay.schemas.AppSpeedup;
+import io.smtreplay.schemas.RejectedLine;
+import io.smtreplay.schemas.WireCodec;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+
+/**
+ * The job's Kafka source and sinks. Results are written in Kafka transactions committed with
+ * each checkpoint (exactly once for {@code read_committed} consumers), and keyed by
+ * app/config/window so a compacted topic keeps one value per result even across job restarts
+ * from older checkpoints (README, "Streaming job, metrics and exactly-once").
+ */
+public final class KafkaEndpoints {
+
+    /** Kafka brokers refuse producer transaction timeouts above transaction.max.timeout.ms (15 min by default). */
+    static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
+
+    private final String bootstrap;
+    private final String group;
+
+    public KafkaEndpoints(String bootstrap, String group) {
+        this.bootstrap = bootstrap;
+        this.group = group;
+    }
+
+    /**
+     * The exits topic from the earliest offset; {@code bounded}: up to the offsets at job start
+     * (the job ends when it has replayed them), else unbounded.
+     */
+    public KafkaSource<SourceRecord> exits(boolean bounded) {
+        KafkaSourceBuilder<SourceRecord> b = KafkaSource.<SourceRecord>builder()
+                .setBootstrapServers(bootstrap)
+                .setTopics(ReplayTopics.EXITS)
+                .setGroupId(group)
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ExitEventRecordDeserializer())
+                .setProperty("isolation.level", "read_committed");
+        if (bounded) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+
+    public KafkaSink<AppSpeedup> speedups() {
+        return KafkaSink.<AppSpeedup>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(KafkaRecordSerializationSchema.<AppSpeedup>builder()
+                        .setTopic(ReplayTopics.SPEEDUPS)
+                        .setKeySerializationSchema((SerializationSchema<AppSpeedup>) KafkaEndpoints::resultKey)
+                        .setValueSerializationSchema(new WireSerializationSchema<>(WireCodec::appSpeedups))
+                        .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(group + "-speedups")
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+
+    public KafkaSink<RejectedLine> deadLetters() {
+        return KafkaSink.<RejectedLine>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(KafkaRecordSerializationSchema.<RejectedLine>builder()
+                        .setTopic(ReplayTopics.DEAD_LETTERS)
+                        .setValueSerializationSchema(new WireSerializationSchema<>(WireCodec::rejectedLines))
+                        .build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(group + "-refused")
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+
+    /** app/config/window start: the same result always has the same key. */
+    public static byte[] resultKey(AppSpeedup s) {
+        return (s.getApp() + "/" + s.getConfig() + "/" + s.getWindowStartNs()).getBytes(StandardCharsets.UTF_8);
+    }
+}
