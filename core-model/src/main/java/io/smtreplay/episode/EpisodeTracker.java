@@ -452,10 +452,11 @@ public final class EpisodeTracker implements Serializable {
         IncompleteReason incomplete = flagged != null ? flagged : untimed ? IncompleteReason.NO_TIMESTAMP : null;
         EpisodeType type = origin == Level.L1 ? EpisodeType.L1_EXIT
                 : reflected ? EpisodeType.L2_EXIT_REFLECTED : EpisodeType.L2_EXIT_HANDLED_BY_L0;
-        long end = startNs == NO_TS || endNs == NO_TS || endNs < startNs ? (startNs == NO_TS ? endNs : startNs) : endNs;
+        // An episode closed at the last event before a lost one may end where it started, not before.
+        long end = untimed ? NO_TS : Math.max(startNs, endNs);
         open = false;
         inL1 = false;
-        emit(new Episode(thread, type, startNs, untimed ? NO_TS : end, l2ToL0, l0ToL2, l0ToL1, l1ToL0,
+        emit(new Episode(thread, type, startNs, end, l2ToL0, l0ToL2, l0ToL1, l1ToL0,
                 untimed ? 0 : inL0Ns, untimed ? 0 : inL1Ns, untimed ? 0 : waitNs, outerReason, injectedReason,
                 innerReasons, idle, incomplete), sink);
         innerReasons = null;
