@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Throughput of the episode tracker plus the SMT model, in events per second on one core: a
- * realistic nested event mix held in memory ({@link ReplayEvents}) replayed
+ * real nested event mix held in memory ({@link ReplayEvents}: the lab trace, parsed once) replayed
  * <ul>
  *   <li>{@code trackerOnly}: through one vCPU tracker, episodes dropped;</li>
  *   <li>{@code trackerAndModel}: tracker + projection of every episode on baseline, svt-sw and

@@ -39,6 +39,8 @@ public final class TraceProjector {
     private final Map<String, ProjectionAccumulator> byApp = new TreeMap<>();
     private final Map<String, TrackerCounters> countersByApp = new TreeMap<>();
     private boolean finished;
+    private Vcpu lastVcpu;
+    private String lastSource;
 
     public TraceProjector(Projector projector) {
         this.projector = projector;
@@ -53,11 +55,18 @@ public final class TraceProjector {
         if (finished) {
             throw new IllegalStateException("finish() was called");
         }
-        VcpuKey key = new VcpuKey(source, event.tid());
-        Vcpu vcpu = vcpus.get(key);
-        if (vcpu == null) {
-            vcpu = new Vcpu(event.tid(), app);
-            vcpus.put(key, vcpu);
+        Vcpu vcpu;
+        if (lastVcpu != null && lastVcpu.tracker.thread() == event.tid() && source.equals(lastSource)) {
+            vcpu = lastVcpu; // traces come in runs of one thread's events
+        } else {
+            VcpuKey key = new VcpuKey(source, event.tid());
+            vcpu = vcpus.get(key);
+            if (vcpu == null) {
+                vcpu = new Vcpu(event.tid(), app);
+                vcpus.put(key, vcpu);
+            }
+            lastVcpu = vcpu;
+            lastSource = source;
         }
         if (event.pcpu() >= 0) {
             vcpu.lastPcpu = event.pcpu();

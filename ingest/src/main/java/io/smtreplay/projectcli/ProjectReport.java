@@ -128,6 +128,12 @@ public final class ProjectReport {
         ObjectNode p = root.putObject("profile");
         p.put("name", profile.name());
         p.put("description", profile.description());
+        p.put("clockGhz", profile.clockGhz());
+        ObjectNode switches = p.putObject("contextSwitchNs");
+        profile.contextSwitchNs().forEach((kind, ns) -> switches.put(kind.name(), ns));
+        p.put("lazyStatePerReflectedExitNs", profile.lazyStatePerReflectedExitNs());
+        ObjectNode sources = p.putObject("sources");
+        profile.sources().forEach(sources::put);
         ArrayNode configs = root.putArray("configurations");
         for (SmtConfiguration c : configurations) {
             ObjectNode n = configs.addObject();
