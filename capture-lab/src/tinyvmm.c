@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -292,8 +293,18 @@ int main(int argc, char **argv)
         prepare_region(&vcpus[i]);
         setup_vcpu(&vcpus[i], cpuid);
     }
-    for (int i = 0; i < vcpu_count; i++)
+    /*
+     * Pin vCPU i to host CPU i (mod CPUs), as VMMs usually do: a thread that migrates would have
+     * its events stamped by two CPUs' clocks, which the emulated host does not keep in step.
+     */
+    long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    for (int i = 0; i < vcpu_count; i++) {
         if (pthread_create(&threads[i], NULL, run_vcpu, &vcpus[i]) != 0) die("pthread_create");
+        cpu_set_t cpus;
+        CPU_ZERO(&cpus);
+        CPU_SET((int)(i % (host_cpus > 0 ? host_cpus : 1)), &cpus);
+        if (pthread_setaffinity_np(threads[i], sizeof cpus, &cpus) != 0) die("pthread_setaffinity_np");
+    }
     int failed = 0;
     for (int i = 0; i < vcpu_count; i++) {
         pthread_join(threads[i], NULL);
