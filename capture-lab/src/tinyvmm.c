@@ -299,11 +299,14 @@ int main(int argc, char **argv)
      */
     long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
     for (int i = 0; i < vcpu_count; i++) {
-        if (pthread_create(&threads[i], NULL, run_vcpu, &vcpus[i]) != 0) die("pthread_create");
         cpu_set_t cpus;
         CPU_ZERO(&cpus);
         CPU_SET((int)(i % (host_cpus > 0 ? host_cpus : 1)), &cpus);
-        if (pthread_setaffinity_np(threads[i], sizeof cpus, &cpus) != 0) die("pthread_setaffinity_np");
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        if (pthread_attr_setaffinity_np(&attr, sizeof cpus, &cpus) != 0) die("pthread_attr_setaffinity_np");
+        if (pthread_create(&threads[i], &attr, run_vcpu, &vcpus[i]) != 0) die("pthread_create");
+        pthread_attr_destroy(&attr);
     }
     int failed = 0;
     for (int i = 0; i < vcpu_count; i++) {
