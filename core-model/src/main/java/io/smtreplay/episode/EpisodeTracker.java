@@ -308,6 +308,10 @@ public final class EpisodeTracker implements Serializable {
         if (injectedReason == null) {
             injectedReason = event.reason();
         }
+        if (event.reason() != null && ExitReasons.isIdle(event.reason())) {
+            // L1 intercepts the idle instruction: L0 only reflects it, L1 decides how to wait.
+            segmentIdle = false;
+        }
         entryTarget = Level.L1;
         l2ContextLoaded = false;
     }

@@ -74,9 +74,7 @@ public final class ProjectionAccumulator implements Serializable {
         total.addEpisode(baseline, projected, wait);
         threadTotals(e.thread()).addEpisode(baseline, projected, wait);
         ExitReason reason = e.outerReason() == null ? UNKNOWN_REASON : e.outerReason();
-        byReason.computeIfAbsent(e.type(), t -> new HashMap<>())
-                .computeIfAbsent(reason, r -> new ReasonStats(configurations.size()))
-                .add(baseline, projected, e.trapsIntoL0());
+        reasonStats(e.type(), reason).add(baseline, projected, e.trapsIntoL0());
     }
 
     private static final ExitReason UNKNOWN_REASON = ExitReason.unknown(io.smtreplay.trace.Isa.UNKNOWN, -1);
@@ -84,6 +82,20 @@ public final class ProjectionAccumulator implements Serializable {
     private void countExits(int l1, int l2) {
         l1Exits += l1;
         l2Exits += l2;
+    }
+
+    private ReasonStats reasonStats(EpisodeType type, ExitReason reason) {
+        HashMap<ExitReason, ReasonStats> reasons = byReason.get(type);
+        if (reasons == null) {
+            reasons = new HashMap<>();
+            byReason.put(type, reasons);
+        }
+        ReasonStats stats = reasons.get(reason);
+        if (stats == null) {
+            stats = new ReasonStats(configurations.size());
+            reasons.put(reason, stats);
+        }
+        return stats;
     }
 
     private TimeTotals threadTotals(int thread) {
@@ -105,11 +117,8 @@ public final class ProjectionAccumulator implements Serializable {
         }
         total.merge(other.total);
         other.byThread.forEach((thread, totals) -> threadTotals(thread).merge(totals));
-        other.byReason.forEach((type, reasons) -> {
-            HashMap<ExitReason, ReasonStats> mine = byReason.computeIfAbsent(type, t -> new HashMap<>());
-            reasons.forEach((reason, stats) ->
-                    mine.computeIfAbsent(reason, r -> new ReasonStats(configurations.size())).merge(stats));
-        });
+        other.byReason.forEach((type, reasons) ->
+                reasons.forEach((reason, stats) -> reasonStats(type, reason).merge(stats)));
         episodes.merge(other.episodes);
         unmodelledNs += other.unmodelledNs;
         shorterThanModelled += other.shorterThanModelled;

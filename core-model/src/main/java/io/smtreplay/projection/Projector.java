@@ -1,6 +1,7 @@
 package io.smtreplay.projection;
 
 import io.smtreplay.episode.Episode;
+import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.GuestInterval;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.smt.CoreModel;
@@ -65,5 +66,20 @@ public final class Projector implements Serializable {
 
     public void record(GuestInterval interval, ProjectionAccumulator into) {
         into.addGuest(interval.thread(), interval.level(), interval.durationNs());
+    }
+
+    /** A sink that records what a tracker emits into {@code into}. */
+    public EpisodeSink sinkInto(ProjectionAccumulator into) {
+        return new EpisodeSink() {
+            @Override
+            public void episode(Episode episode) {
+                record(episode, into);
+            }
+
+            @Override
+            public void guestTime(GuestInterval interval) {
+                record(interval, into);
+            }
+        };
     }
 }
