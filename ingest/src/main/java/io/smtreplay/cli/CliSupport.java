@@ -16,7 +16,15 @@ public final class CliSupport {
 
     /** Runs a picocli command object with the shared error handling; returns the exit code. */
     public static int run(Object command, String... args) {
+        return run(command, null, args);
+    }
+
+    /** As {@link #run(Object, String...)}, with errors and usage going to {@code err} (null: stderr). */
+    public static int run(Object command, java.io.PrintStream err, String... args) {
         CommandLine cl = new CommandLine(command);
+        if (err != null) {
+            cl.setErr(new java.io.PrintWriter(err, true));
+        }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println(commandLine.getCommandName() + ": " + message(ex));
             if ("1".equals(System.getenv("SMTREPLAY_DEBUG"))) {

@@ -43,6 +43,11 @@ final class ExitLikeHandler implements TracepointHandler {
                     ? RefusalReason.TRUNCATED : RefusalReason.MALFORMED_KVM_EVENT,
                     f.has("reason") ? "reason without a value" : "no exit reason");
         }
+        if (isa.current() == Isa.UNKNOWN && (f.has("intr_info") || f.has("ext_inf1")) && isLowerCase(reasonWords.get(0))) {
+            // a name both tables hold (hypercall, cpuid...) printed by a kernel format newer than
+            // 2.6: the lower-case VMX names died with 2.6, lower case is SVM's kernel naming
+            isa.learn(Isa.SVM);
+        }
         event.reason(reason(reasonWords, isa));
         event.isa(isa.current());
         if (f.hasValue("vcpu")) {
@@ -119,6 +124,10 @@ final class ExitLikeHandler implements TracepointHandler {
         String joined = String.join(" ", tokens);
         String cleaned = joined.replaceAll("CAN'T FIND FIELD \"[^\"]*\"", " ").replaceAll("<CANT FIND FIELD [^>]*>", " ");
         return PayloadFields.tokens(cleaned);
+    }
+
+    private static boolean isLowerCase(String word) {
+        return word.equals(word.toLowerCase(java.util.Locale.ROOT)) && !word.equals(word.toUpperCase(java.util.Locale.ROOT));
     }
 
     @SafeVarargs

@@ -21,9 +21,41 @@ final class PayloadFields {
         this.lastIsKey = lastIsKey;
     }
 
+    private static final String[] NO_TOKENS = new String[0];
+
+    /** Splits on blanks (space, tab); by hand, as this runs for every event. */
     static String[] tokens(String payload) {
-        String t = payload.strip();
-        return t.isEmpty() ? new String[0] : t.split("[ \t]+");
+        int n = payload.length();
+        int count = 0;
+        for (int i = 0; i < n; ) {
+            while (i < n && PrefixRecognizer.isBlank(payload.charAt(i))) {
+                i++;
+            }
+            if (i < n) {
+                count++;
+            }
+            while (i < n && !PrefixRecognizer.isBlank(payload.charAt(i))) {
+                i++;
+            }
+        }
+        if (count == 0) {
+            return NO_TOKENS;
+        }
+        String[] tokens = new String[count];
+        int k = 0;
+        for (int i = 0; i < n; ) {
+            while (i < n && PrefixRecognizer.isBlank(payload.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !PrefixRecognizer.isBlank(payload.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                tokens[k++] = payload.substring(start, i);
+            }
+        }
+        return tokens;
     }
 
     static PayloadFields of(String[] tokens, Set<String> keys) {

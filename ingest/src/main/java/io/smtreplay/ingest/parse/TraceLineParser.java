@@ -56,6 +56,8 @@ final class TraceLineParser {
     private TraceFormat detectedFormat;
     private TraceFormat prefixFormat;
     private Pending pending;
+    private String lastRecognizedText;
+    private RecordPrefix lastRecognizedPrefix;
 
     TraceLineParser(String source, TraceRecordSink sink) {
         this.source = source;
@@ -90,15 +92,15 @@ final class TraceLineParser {
     }
 
     /** Rule 1, ftrace: a prefix ending after the timestamp, the event on the next line. */
-    private static EventName eventAfterPrefixOnlyLine(String text) {
-        if (PrefixRecognizer.recognize(text) != null) {
+    private EventName eventAfterPrefixOnlyLine(String text) {
+        if (recognizePrefix(text) != null) {
             return null;
         }
         return EventName.at(text, 0);
     }
 
     private boolean continuesPayload(String text) {
-        if (PrefixRecognizer.recognize(text) != null || isEventOnlyRecord(text)) {
+        if (recognizePrefix(text) != null || isEventOnlyRecord(text)) {
             return false;
         }
         String[] tokens = PayloadFields.tokens(pending.payload);
@@ -124,7 +126,7 @@ final class TraceLineParser {
             refuse(lineNumber, raw, RefusalReason.BLANK, "blank line");
             return;
         }
-        RecordPrefix prefix = PrefixRecognizer.recognize(text);
+        RecordPrefix prefix = recognizePrefix(text);
         if (prefix != null) {
             EventName name = EventName.at(text, prefix.eventStart());
             String rest = text.substring(prefix.eventStart()).strip();
@@ -148,6 +150,15 @@ final class TraceLineParser {
         }
         NonRecordClassifier.RefusedLineKind kind = NonRecordClassifier.classify(text);
         refuse(lineNumber, raw, kind.reason(), kind.detail());
+    }
+
+    /** The prefix of {@code text}, recognized once per line (the continuation check and the start share it). */
+    private RecordPrefix recognizePrefix(String text) {
+        if (text != lastRecognizedText) {
+            lastRecognizedText = text;
+            lastRecognizedPrefix = PrefixRecognizer.recognize(text);
+        }
+        return lastRecognizedPrefix;
     }
 
     /** A kvm event whose prefix the author stripped: {@code kvm_exit: ...}. */
