@@ -2,39 +2,23 @@ package io.smtreplay.ingest.parse;
 
 import java.util.Set;
 
-/** Which tracepoint names belong to the kvm and kvmmmu systems (printed without system by ftrace and trace-cmd). */
+/**
+ * Which tracepoints belong to the kvm and kvmmmu trace systems. perf prints the system
+ * ({@code kvm:kvm_exit}); ftrace and trace-cmd do not, so there the name decides: every kvm
+ * tracepoint is called {@code kvm_*} except a few kvm/kvmmmu ones listed here.
+ */
 final class KvmTracepoints {
-
-    /** kvmmmu events whose names do not start with {@code kvm_}. */
-    private static final Set<String> KVMMMU_WITHOUT_PREFIX = Set.of(
-            "fast_page_fault", "mark_mmio_spte", "handle_mmio_page_fault", "check_mmio_spte",
-            "vcpu_match_mmio");
+    private static final Set<String> KVM_SYSTEMS = Set.of("kvm", "kvmmmu");
+    private static final Set<String> NOT_KVM_PREFIXED = Set.of("vcpu_match_mmio", "fast_page_fault", "mark_mmio_spte",
+            "handle_mmio_page_fault", "check_mmio_spte");
 
     private KvmTracepoints() {
     }
 
-    static boolean isKvm(String system, String event) {
+    static boolean isKvm(String system, String name) {
         if (system != null) {
-            return system.equals("kvm") || system.equals("kvmmmu");
+            return KVM_SYSTEMS.contains(system);
         }
-        return event.startsWith("kvm_") || KVMMMU_WITHOUT_PREFIX.contains(event);
-    }
-
-    /** A plausible tracepoint identifier (so that prose like {@code Note:} is not taken for one). */
-    static boolean isIdentifier(CharSequence s, int start, int end) {
-        if (end <= start) {
-            return false;
-        }
-        char first = s.charAt(start);
-        if (!(first == '_' || (first >= 'a' && first <= 'z'))) {
-            return false;
-        }
-        for (int i = start + 1; i < end; i++) {
-            char c = s.charAt(i);
-            if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-                return false;
-            }
-        }
-        return true;
+        return name.startsWith("kvm_") || NOT_KVM_PREFIXED.contains(name);
     }
 }

@@ -12,18 +12,18 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Reads a trace file (plain or gzip, or standard input as {@code -}) line by line, streaming:
- * memory does not grow with the file. Bytes that are not UTF-8 are replaced, never fatal.
+ * Reads a trace file (plain or gzip, or {@code -} for standard input) line by line, streaming (a
+ * file is never held in memory whole), and hands every event and every refused line to a sink,
+ * in file order. The format is detected per file, per line: each line's prefix says which tool
+ * printed it (see {@link TraceLineParser}).
  */
 public final class TraceFileReader {
-
-    private static final int BUFFER = 1 << 16;
 
     private TraceFileReader() {
     }
 
     public static ReadSummary read(String pathOrDash, TraceRecordSink sink) throws IOException {
-        if (pathOrDash.equals("-")) {
+        if ("-".equals(pathOrDash)) {
             return read("-", System.in, sink);
         }
         try (InputStream in = Files.newInputStream(Path.of(pathOrDash))) {
@@ -31,27 +31,30 @@ public final class TraceFileReader {
         }
     }
 
-    /** Reads {@code in} to its end (not closing it); gzip is recognised by its magic bytes. */
+    /** Reads {@code in} (not closed here); gzip is recognized by its magic bytes, whatever the name. */
     public static ReadSummary read(String sourceName, InputStream in, TraceRecordSink sink) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(decompressed(in),
-                StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPLACE)
-                        .onUnmappableCharacter(CodingErrorAction.REPLACE)), BUFFER);
-        TraceParser parser = new TraceParser(sourceName, sink);
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        InputStream data = maybeGunzip(in);
+        // undecodable bytes become U+FFFD: the line is still counted and refused or parsed, never lost
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE);
+        BufferedReader reader = new BufferedReader(new InputStreamReader(data, decoder), 1 << 16);
+        TraceLineParser parser = new TraceLineParser(sourceName, sink);
+        String line;
+        while ((line = reader.readLine()) != null) {
             parser.accept(line);
         }
         return parser.finish();
     }
 
-    private static InputStream decompressed(InputStream in) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(in, BUFFER);
+    static InputStream maybeGunzip(InputStream in) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
         buffered.mark(2);
         int b0 = buffered.read();
         int b1 = buffered.read();
         buffered.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
-            return new GZIPInputStream(buffered, BUFFER);
+            return new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16);
         }
         return buffered;
     }
