@@ -40,6 +40,8 @@ public final class ProjectionAccumulator implements Serializable {
     /** Traps into L0 made by complete L2 episodes, and how many such episodes: exit multiplication. */
     private long l2EpisodeTraps;
     private long l2Episodes;
+    private transient int lastThread;
+    private transient TimeTotals lastThreadTotals;
 
     /** An empty accumulator for these configuration names (in the {@link Projector}'s order). */
     public ProjectionAccumulator(List<String> configurations) {
@@ -99,11 +101,16 @@ public final class ProjectionAccumulator implements Serializable {
     }
 
     private TimeTotals threadTotals(int thread) {
+        if (lastThreadTotals != null && lastThread == thread) {
+            return lastThreadTotals; // an accumulator mostly sees long runs of one thread
+        }
         TimeTotals t = byThread.get(thread);
         if (t == null) {
             t = new TimeTotals(configurations.size());
             byThread.put(thread, t);
         }
+        lastThread = thread;
+        lastThreadTotals = t;
         return t;
     }
 

@@ -57,11 +57,12 @@ public final class Projector implements Serializable {
             return;
         }
         long busy = baseline.baselineBusyNs(episode);
+        long baselineCost = baseline.baselineCostNs(episode);
         long[] projected = new long[models.length];
         for (int i = 0; i < models.length; i++) {
-            projected[i] = models[i].projectedNs(episode);
+            projected[i] = CoreModel.project(busy, baselineCost, models[i].configuredCostNs(episode));
         }
-        into.addComplete(episode, busy, projected, episode.durationNs() - busy, baseline.isShorterThanModelled(episode));
+        into.addComplete(episode, busy, projected, episode.durationNs() - busy, busy < baselineCost);
     }
 
     public void record(GuestInterval interval, ProjectionAccumulator into) {

@@ -87,8 +87,9 @@ public final class ProjectReport {
         out.printf("  episodes: %s; incomplete %d%s, unmodelled %s%n", episodes, acc.episodes().incomplete(),
                 acc.episodes().incomplete() == 0 ? "" : " " + acc.episodes().incompleteByReason(),
                 millis(acc.unmodelledNs()));
-        out.printf("  exits: L2 %d, L1 %d; exit multiplication %.2f L0 exits per L2 exit%n", acc.exits(Level.L2),
-                acc.exits(Level.L1), acc.exitMultiplication());
+        out.printf("  exits: L2 %d, L1 %d; exit multiplication %s%n", acc.exits(Level.L2), acc.exits(Level.L1),
+                acc.exits(Level.L2) == 0 ? "n/a (no L2 exit)"
+                        : String.format(Locale.ROOT, "%.2f L0 exits per L2 exit", acc.exitMultiplication()));
         TrackerCounters counters = countersByApp.get(app);
         if (counters != null && counters.levelMismatches() > 0) {
             out.printf("  level mismatches: %d (an exit's level differed from the level believed running)%n",
