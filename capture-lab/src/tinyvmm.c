@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -292,8 +293,21 @@ int main(int argc, char **argv)
         prepare_region(&vcpus[i]);
         setup_vcpu(&vcpus[i], cpuid);
     }
-    for (int i = 0; i < vcpu_count; i++)
-        if (pthread_create(&threads[i], NULL, run_vcpu, &vcpus[i]) != 0) die("pthread_create");
+    /*
+     * Pin vCPU i to host CPU i (mod CPUs), as VMMs usually do: a thread that migrates would have
+     * its events stamped by two CPUs' clocks, which the emulated host does not keep in step.
+     */
+    long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    for (int i = 0; i < vcpu_count; i++) {
+        cpu_set_t cpus;
+        CPU_ZERO(&cpus);
+        CPU_SET((int)(i % (host_cpus > 0 ? host_cpus : 1)), &cpus);
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        if (pthread_attr_setaffinity_np(&attr, sizeof cpus, &cpus) != 0) die("pthread_attr_setaffinity_np");
+        if (pthread_create(&threads[i], &attr, run_vcpu, &vcpus[i]) != 0) die("pthread_create");
+        pthread_attr_destroy(&attr);
+    }
     int failed = 0;
     for (int i = 0; i < vcpu_count; i++) {
         pthread_join(threads[i], NULL);

@@ -53,7 +53,7 @@ class LabEpisodesTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("nestedTexts")
     void everyReflectedL2ExitIsReconstructed(LabCapture capture, String workload, TraceFormat format) {
-        Tracked tracked = track(LabTraces.parse(capture, workload, format).events());
+        Tracked tracked = track(LabTraces.parse(capture, workload, format).withoutRepeats());
 
         long reflected = tracked.count(EpisodeType.L2_EXIT_REFLECTED);
         assertEquals(capture.expected("nested", "reflected_l2_exits"), reflected, "reflected L2 exits");
@@ -72,7 +72,7 @@ class LabEpisodesTest {
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("singleLevelTexts")
     void singleLevelWorkloadsHaveOnlyL1Exits(LabCapture capture, String workload, TraceFormat format) {
-        List<TraceEvent> events = LabTraces.parse(capture, workload, format).events();
+        List<TraceEvent> events = LabTraces.parse(capture, workload, format).withoutRepeats();
         Tracked tracked = track(events);
         long exits = events.stream().filter(e -> e.kind() == EventKind.EXIT).count();
         assertEquals(exits, tracked.count(EpisodeType.L1_EXIT), "one L1 episode per kvm_exit");

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,22 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LabTraces {
 
     record Parsed(ReadSummary summary, List<TraceEvent> events, List<RefusedLine> refused) {
+
+        /**
+         * The events without exact repeats: a record identical in every field, timestamp included,
+         * to the one before it of the same thread. {@code perf record} on the emulated host writes
+         * a few records twice (4 of 7090 seen under load); ftrace and trace-cmd never do.
+         */
+        List<TraceEvent> withoutRepeats() {
+            Map<Integer, TraceEvent> lastOfThread = new HashMap<>();
+            List<TraceEvent> kept = new ArrayList<>(events.size());
+            for (TraceEvent e : events) {
+                if (!e.equals(lastOfThread.put(e.tid(), e))) {
+                    kept.add(e);
+                }
+            }
+            return kept;
+        }
     }
 
     private record Key(Path dir, String workload, TraceFormat format) {
