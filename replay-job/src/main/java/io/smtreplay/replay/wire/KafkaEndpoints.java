@@ -1,13 +1,10 @@
 package io.smtreplay.replay.wire;
 
-import io.smtreplay.replay.ReplayTopics;
 import io.smtreplay.schemas.AppSpeedup;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
 import java.nio.charset.StandardCharsets;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -25,10 +22,13 @@ public final class KafkaEndpoints {
     static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
 
     private final String bootstrap;
+    private final Topics topics;
     private final String group;
 
-    public KafkaEndpoints(String bootstrap, String group) {
+    /** @param group consumer group and prefix of the transactional ids: one per job */
+    public KafkaEndpoints(String bootstrap, Topics topics, String group) {
         this.bootstrap = bootstrap;
+        this.topics = topics;
         this.group = group;
     }
 
@@ -39,7 +39,7 @@ public final class KafkaEndpoints {
     public KafkaSource<SourceRecord> exits(boolean bounded) {
         KafkaSourceBuilder<SourceRecord> b = KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(bootstrap)
-                .setTopics(ReplayTopics.EXITS)
+                .setTopics(topics.exits())
                 .setGroupId(group)
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new ExitEventRecordDeserializer())
@@ -53,11 +53,8 @@ public final class KafkaEndpoints {
     public KafkaSink<AppSpeedup> speedups() {
         return KafkaSink.<AppSpeedup>builder()
                 .setBootstrapServers(bootstrap)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<AppSpeedup>builder()
-                        .setTopic(ReplayTopics.SPEEDUPS)
-                        .setKeySerializationSchema((SerializationSchema<AppSpeedup>) KafkaEndpoints::resultKey)
-                        .setValueSerializationSchema(new WireSerializationSchema<>(WireCodec::appSpeedups))
-                        .build())
+                .setRecordSerializer(new WireRecordSerializer<>(topics.speedups(), KafkaEndpoints::resultKey,
+                        WireCodec::appSpeedups))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(group + "-speedups")
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
@@ -67,10 +64,7 @@ public final class KafkaEndpoints {
     public KafkaSink<RejectedLine> deadLetters() {
         return KafkaSink.<RejectedLine>builder()
                 .setBootstrapServers(bootstrap)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<RejectedLine>builder()
-                        .setTopic(ReplayTopics.DEAD_LETTERS)
-                        .setValueSerializationSchema(new WireSerializationSchema<>(WireCodec::rejectedLines))
-                        .build())
+                .setRecordSerializer(new WireRecordSerializer<>(topics.deadLetters(), null, WireCodec::rejectedLines))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(group + "-refused")
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
