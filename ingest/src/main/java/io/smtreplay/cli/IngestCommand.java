@@ -1,0 +1,144 @@
+package io.smtreplay.cli;
+
+import io.smtreplay.ingest.IngestMetrics;
+import io.smtreplay.ingest.KafkaTracePublisher;
+import io.smtreplay.ingest.Labels;
+import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.ingest.parse.ReadSummary;
+import io.smtreplay.ingest.parse.RefusedLine;
+import io.smtreplay.ingest.parse.TraceFileReader;
+import io.smtreplay.ingest.parse.TraceRecordSink;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code smtreplay ingest}: parses trace files and publishes their events to Kafka (ExitEvent,
+ * keyed host/thread) and their refused lines to the dead-letter topic, then prints a summary.
+ */
+@Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = CliSupport.Version.class,
+        description = "Parse trace files and publish their events to Kafka; refused lines go to the dead-letter topic.")
+public final class IngestCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers")
+    String bootstrap;
+    @Option(names = "--host", required = true, description = "the L0 host the traces come from")
+    String host;
+    @Option(names = "--app", required = true, description = "the customer application label")
+    String app;
+    @Option(names = "--vm", description = "the VM label")
+    String vm;
+    @Option(names = "--topic", defaultValue = "kvm-exits", description = "events topic (default: ${DEFAULT-VALUE})")
+    String topic;
+    @Option(names = "--dlq-topic", defaultValue = "kvm-exits-dlq", description = "dead-letter topic (default: ${DEFAULT-VALUE})")
+    String dlqTopic;
+    @Option(names = "--partitions", defaultValue = "4", description = "partitions of topics created here (default: ${DEFAULT-VALUE})")
+    int partitions;
+    @Option(names = "--connect-timeout", defaultValue = "15", paramLabel = "SECONDS",
+            description = "how long to wait for the broker (default: ${DEFAULT-VALUE} s)")
+    int connectTimeoutSeconds;
+    @Option(names = "--metrics-port", description = "serve ingest metrics for Prometheus on this port")
+    Integer metricsPort;
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files (plain or .gz), '-' for standard input")
+    List<String> files;
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public IngestCommand() {
+        this(System.out, System.err);
+    }
+
+    IngestCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        System.exit(CliSupport.run(new IngestCommand(), args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Labels labels = new Labels(host, vm, app);
+        Duration timeout = Duration.ofSeconds(connectTimeoutSeconds);
+        for (String f : files) {
+            if (!f.equals("-") && !Files.isReadable(Path.of(f))) {
+                err.println("ingest: cannot read " + f);
+                return CliSupport.ERROR;
+            }
+        }
+        try {
+            KafkaTracePublisher.ensureTopics(bootstrap, timeout, partitions, topic, dlqTopic);
+        } catch (KafkaTracePublisher.BrokerUnreachableException e) {
+            err.println("ingest: " + e.getMessage());
+            return CliSupport.ERROR;
+        }
+        long events = 0;
+        long refused = 0;
+        try (IngestMetrics metrics = new IngestMetrics();
+             KafkaTracePublisher publisher = new KafkaTracePublisher(bootstrap, topic, dlqTopic, labels, metrics, timeout)) {
+            if (metricsPort != null) {
+                metrics.serve(metricsPort);
+            }
+            boolean terminal = System.console() != null;
+            for (String file : files) {
+                ProgressSink sink = new ProgressSink(publisher, terminal ? err : null, file);
+                ReadSummary s = TraceFileReader.read(file, sink);
+                sink.done();
+                publisher.flush();
+                events += s.events();
+                refused += s.refused();
+                out.printf("%s: %d lines, %d events sent to %s, %d refused to %s%s%n", file, s.lines(), s.events(), topic,
+                        s.refused(), dlqTopic, s.detectedFormat() == null ? "" : " (format " + s.detectedFormat().cliName() + ")");
+                s.refusedByReason().forEach((r, n) -> out.printf("    %-20s %d%n", r.code(), n));
+            }
+        }
+        out.printf("total: %d events sent, %d lines refused, %d files%n", events, refused, files.size());
+        return CliSupport.OK;
+    }
+
+    /** Passes records on and, on a terminal, redraws a one-line progress counter every 100k lines. */
+    private static final class ProgressSink implements TraceRecordSink {
+        private final TraceRecordSink next;
+        private final PrintStream terminal;
+        private final String file;
+        private long records;
+
+        ProgressSink(TraceRecordSink next, PrintStream terminal, String file) {
+            this.next = next;
+            this.terminal = terminal;
+            this.file = file;
+        }
+
+        @Override
+        public void onEvent(ParsedEvent event) {
+            next.onEvent(event);
+            tick();
+        }
+
+        @Override
+        public void onRefused(RefusedLine refused) {
+            next.onRefused(refused);
+            tick();
+        }
+
+        private void tick() {
+            if (terminal != null && ++records % 100_000 == 0) {
+                terminal.printf("\r%s: %,d records ...", file, records);
+            }
+        }
+
+        void done() {
+            if (terminal != null && records >= 100_000) {
+                terminal.printf("\r%s: %,d records    %n", file, records);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.smtreplay.ingest.parse;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Keeps everything a reader emits, for assertions. */
+public final class CollectingSink implements TraceRecordSink {
+    public final List<ParsedEvent> events = new ArrayList<>();
+    public final List<RefusedLine> refused = new ArrayList<>();
+    public ReadSummary summary;
+
+    @Override
+    public void onEvent(ParsedEvent event) {
+        events.add(event);
+    }
+
+    @Override
+    public void onRefused(RefusedLine refused) {
+        this.refused.add(refused);
+    }
+
+    /** Parses text given in a test. */
+    public static CollectingSink parse(String text) {
+        CollectingSink sink = new CollectingSink();
+        try {
+            sink.summary = TraceFileReader.read("test", new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), sink);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sink;
+    }
+}
