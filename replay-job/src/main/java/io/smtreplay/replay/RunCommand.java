@@ -2,6 +2,7 @@ package io.smtreplay.replay;
 
 import io.smtreplay.replay.embedded.DemoSet;
 import io.smtreplay.replay.embedded.EmbeddedRun;
+import io.smtreplay.replay.embedded.RunInput;
 import io.smtreplay.schemas.AppSpeedup;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,24 +30,27 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249", description = "Prometheus metrics port (default: ${DEFAULT-VALUE})")
     int metricsPort;
 
+    @Option(names = "--demo-duration", paramLabel = "D", defaultValue = "80ms", converter = TraceDuration.class,
+            description = "trace time synthesized per demo workload (default: ${DEFAULT-VALUE})")
+    java.time.Duration demoDuration;
+
     @Mixin
     ReplayOptions options;
 
     @Override
     public Integer call() throws Exception {
-        if (!files.isEmpty()) {
-            System.err.println("smtreplay run: trace files need the ingest parsers, not in this build yet; run without FILE for the demo set");
-            return 2;
-        }
+        boolean demo = files.isEmpty();
         // the demo set is short and merged in time order: smaller window and bound unless chosen
-        boolean demoWindow = options.window.equals(ReplaySettings.DEFAULT_WINDOW);
+        boolean demoWindow = demo && options.window.equals(ReplaySettings.DEFAULT_WINDOW);
         if (demoWindow) {
             options.window = TraceDuration.parse(DemoSet.DEMO_WINDOW);
         }
-        if (options.outOfOrderness.equals(ReplaySettings.DEFAULT_OUT_OF_ORDERNESS)) {
+        if (demo && options.outOfOrderness.equals(ReplaySettings.DEFAULT_OUT_OF_ORDERNESS)) {
             options.outOfOrderness = TraceDuration.parse(DemoSet.DEMO_OUT_OF_ORDERNESS);
         }
         ReplaySettings settings = options.settings();
+        RunInput input = demo ? RunInput.ofSynth(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile())
+                : RunInput.ofFiles(files);
         long t0 = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
@@ -61,9 +65,14 @@ public final class RunCommand implements Callable<Integer> {
             }, "smtreplay-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
-                long events = run.publishDemo(DemoSet.specs(DemoSet.DURATION_NS), settings);
-                System.err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each)%s%n", events,
-                        DemoSet.DURATION_NS / 1_000_000, demoWindow ? "; window " + DemoSet.DEMO_WINDOW : "");
+                run.publish(input);
+                if (demo) {
+                    System.err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s%n",
+                            input.events().size(), demoDuration.toMillis(), settings.window());
+                } else {
+                    System.err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
+                            input.events().size(), files.size(), input.refused().size());
+                }
                 List<AppSpeedup> results = run.replay(settings);
                 EmbeddedRun.print(results, System.out);
                 System.err.printf("done in %.1f s%n", (System.nanoTime() - t0) / 1e9);

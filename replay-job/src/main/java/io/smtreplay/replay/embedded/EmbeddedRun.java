@@ -6,7 +6,6 @@ import io.smtreplay.replay.SpeedupTable;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.Topics;
 import io.smtreplay.schemas.AppSpeedup;
-import io.smtreplay.synth.SynthSpec;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -50,10 +49,13 @@ public final class EmbeddedRun implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
-    /** Publishes synthesized traces. @return events published */
-    public long publishDemo(List<SynthSpec> specs, ReplaySettings settings) {
-        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits())) {
-            return DemoSet.publish(specs, settings.projector().profile(), producer);
+    /** Publishes the input's events, and its refused lines to the dead-letter topic. */
+    public void publish(RunInput input) {
+        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits());
+             DeadLetterProducer dlq = new DeadLetterProducer(kafka.bootstrapServers(), Topics.DEFAULT.deadLetters())) {
+            input.events().forEach(producer::publish);
+            input.refused().forEach(dlq::publish);
+            producer.flush();
         }
     }
 

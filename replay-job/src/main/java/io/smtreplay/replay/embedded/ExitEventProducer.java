@@ -1,9 +1,8 @@
 package io.smtreplay.replay.embedded;
 
-import io.smtreplay.replay.ExitEventMapping;
+import io.smtreplay.ingest.ExitEventMapping;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.WireCodec;
-import io.smtreplay.trace.TraceEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,8 +11,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes typed trace events (from the synthesizer) as {@link ExitEvent} records, keyed by
- * host and vCPU thread so that one vCPU's events stay in one partition, in order.
+ * Publishes {@link ExitEvent} records in the order given (run merges its inputs by time first),
+ * keyed by host and vCPU thread so that one vCPU's events stay in one partition, in order.
  */
 public final class ExitEventProducer implements AutoCloseable {
 
@@ -35,13 +34,9 @@ public final class ExitEventProducer implements AutoCloseable {
     }
 
     public void publish(ExitEvent e) {
-        byte[] key = (e.getHost() + "/" + e.getThreadId()).getBytes(StandardCharsets.UTF_8);
+        byte[] key = ExitEventMapping.partitionKey(e).getBytes(StandardCharsets.UTF_8);
         producer.send(new ProducerRecord<>(topic, key, codec.encode(e)));
         published++;
-    }
-
-    public void publish(TraceEvent event, String host, String app, String source, long sequence) {
-        publish(ExitEventMapping.toAvro(event, host, app, source, sequence));
     }
 
     /** Raw bytes, e.g. a record that is not an ExitEvent at all. */

@@ -9,6 +9,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 
 /**
  * The job's Kafka source and sinks. Results are written in Kafka transactions committed with
@@ -37,12 +38,17 @@ public final class KafkaEndpoints {
      * (the job ends when it has replayed them), else unbounded.
      */
     public KafkaSource<SourceRecord> exits(boolean bounded) {
+        return exits(bounded, new ExitEventRecordDeserializer());
+    }
+
+    /** The exits topic read with another deserializer (tests inject failures through it). */
+    public KafkaSource<SourceRecord> exits(boolean bounded, KafkaRecordDeserializationSchema<SourceRecord> deserializer) {
         KafkaSourceBuilder<SourceRecord> b = KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(bootstrap)
                 .setTopics(topics.exits())
                 .setGroupId(group)
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new ExitEventRecordDeserializer())
+                .setDeserializer(deserializer)
                 .setProperty("isolation.level", "read_committed");
         if (bounded) {
             b.setBounded(OffsetsInitializer.latest());
