@@ -100,7 +100,7 @@ class StreamingReplayTest {
         if (kafka != null) {
             kafka.close();
         }
-        EmbeddedKafkaCleanup.deleteTree(CHECKPOINTS);
+        EmbeddedKafka.deleteTree(CHECKPOINTS);
     }
 
     @Test

@@ -111,7 +111,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes a directory tree, best effort (it is under the system temp dir). */
+    public static void deleteTree(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }
