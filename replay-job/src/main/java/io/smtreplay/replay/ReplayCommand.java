@@ -1,8 +1,10 @@
 package io.smtreplay.replay;
 
+import io.smtreplay.replay.embedded.LocalFlink;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.Topics;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,6 +30,10 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--bounded", description = "stop at the end of what the topic holds at start (default: run until cancelled)")
     boolean bounded;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249",
+            description = "Prometheus metrics port when the job runs locally (on a cluster, the cluster's reporter configuration applies; default: ${DEFAULT-VALUE})")
+    int metricsPort;
+
     @Mixin
     ReplayOptions options;
 
@@ -35,7 +41,9 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ReplaySettings settings = options.settings();
         KafkaEndpoints kafka = new KafkaEndpoints(bootstrap, Topics.DEFAULT, group);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(ReplayJob.environmentConfiguration());
+        Configuration config = ReplayJob.environmentConfiguration();
+        config.addAll(LocalFlink.reporterConfiguration(metricsPort));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         new ReplayJob(settings, kafka.exits(bounded), kafka.speedups(), kafka.deadLetters()).execute(env);
         return 0;
     }

@@ -27,7 +27,13 @@ import io.smtreplay.synth.SynthSpec;
 import io.smtreplay.synth.Workload;
 import io.smtreplay.trace.Isa;
 import io.smtreplay.trace.TraceFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +42,6 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -44,17 +49,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,7 +148,7 @@ class StreamingReplayTest {
         Topics topics = Topics.prefixed("failing-");
         String group = "failing-job";
         FailingOnce.reset();
-        Thread arm = new Thread(() -> armAfterFirstCommittedCheckpoint(group, topics.exits()), "arm-failure");
+        Thread arm = new Thread(StreamingReplayTest::armAfterFirstCompletedCheckpoint, "arm-failure");
         arm.setDaemon(true);
         arm.start();
         List<AppSpeedup> results = run(topics, input.events(), new FailingOnce(), 300, group);
@@ -263,24 +265,33 @@ class StreamingReplayTest {
         }
     }
 
-    /** The source commits its offsets when a checkpoint completes: then the failure is armed. */
-    private static void armAfterFirstCommittedCheckpoint(String group, String topic) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (System.nanoTime() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> offsets =
-                        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                if (offsets.values().stream().anyMatch(o -> o != null && o.offset() > 0)) {
-                    FailingOnce.ARMED.set(true);
-                    return;
+    /** Arms the failure once the running job has completed a checkpoint (Flink's REST API says so). */
+    private static void armAfterFirstCompletedCheckpoint() {
+        Configuration client = FLINK.getClientConfiguration();
+        String rest = "http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT);
+        HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper json = new ObjectMapper();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        try {
+            while (System.nanoTime() < deadline && !FailingOnce.ARMED.get()) {
+                for (JsonNode job : json.readTree(get(http, rest + "/jobs/overview")).path("jobs")) {
+                    if ("RUNNING".equals(job.path("state").asText())) {
+                        JsonNode counts = json.readTree(get(http, rest + "/jobs/" + job.path("jid").asText() + "/checkpoints"))
+                                .path("counts");
+                        if (counts.path("completed").asLong() > 0) {
+                            FailingOnce.ARMED.set(true);
+                        }
+                    }
                 }
                 Thread.sleep(50);
             }
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     // ---- cluster ----
