@@ -247,13 +247,12 @@ class StreamingReplayTest {
                 if (ARMED.get() && FAILED.compareAndSet(false, true)) {
                     throw new IOException("injected failure after " + SEEN.get() + " records");
                 }
-                // slow until the failure, so that it comes mid-stream
-                if (SEEN.incrementAndGet() % 10 == 0) {
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+                // slow (1 ms per record) until the failure, so that a checkpoint completes mid-stream
+                SEEN.incrementAndGet();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }
             delegate.deserialize(record, out);
