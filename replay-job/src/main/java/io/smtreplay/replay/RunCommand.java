@@ -67,8 +67,8 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 run.publish(input);
                 if (demo) {
-                    System.err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s%n",
-                            input.events().size(), demoDuration.toMillis(), settings.window());
+                    System.err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s ms%n",
+                            input.events().size(), demoDuration.toMillis(), settings.window().toNanos() / 1e6);
                 } else {
                     System.err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
                             input.events().size(), files.size(), input.refused().size());
