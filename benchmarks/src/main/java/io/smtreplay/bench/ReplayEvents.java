@@ -1,80 +1,70 @@
 package io.smtreplay.bench;
 
-import io.smtreplay.trace.ExitReason;
-import io.smtreplay.trace.ExitReasons;
-import io.smtreplay.trace.Isa;
+import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.ingest.parse.RefusedLine;
+import io.smtreplay.ingest.parse.TraceFileReader;
+import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.trace.TraceEvent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The event mix the replay benchmarks run: the nested SVM sequences of the capture lab's trace
- * (../shared/traces/lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz, kernel 6.1), in its proportions —
- * per L2 loop iteration a cpuid, an io and a hlt, each reflected to L1, which writes to its
- * console port (a userspace io exit) and VMRUNs L2 again; now and then an L2 npf that L0 handles
- * — with the other tracepoints between them (kvm_fpu, kvm_pio, kvm_emulate_insn,
- * kvm_nested_intercepts) that the tracker must pass over. Events are built once and held in
- * memory; timestamps advance as in the lab trace.
+ * The event mix the replay benchmarks run: the capture lab's nested SVM trace
+ * ({@value #LAB_TRACE} under ../shared/traces, kernel 6.1: cpuid, io and hlt of L2 reflected to
+ * L1, L1's console io through userspace exits and its vmrun + kvm_nested_vmenter, npf and
+ * interrupts L0 handles, and the tracepoints the tracker passes over), parsed once with the
+ * ingest parser and repeated, shifted in time, up to {@link #EVENTS} events held in memory.
  */
 final class ReplayEvents {
 
     /** Events per benchmark invocation (a compile-time constant for {@code @OperationsPerInvocation}). */
     static final int EVENTS = 1 << 20;
-
-    private static final int TID = 121;
+    static final String LAB_TRACE = "lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz";
 
     private ReplayEvents() {
     }
 
-    static TraceEvent[] load(int count) {
-        List<TraceEvent> out = new ArrayList<>(count + 64);
-        long[] ns = {4_000_000_000L};
-        out.add(event("kvm_entry", ns[0], null));
-        int iteration = 0;
-        while (out.size() < count) {
-            for (String l2Reason : new String[] {"cpuid", "io", "hlt"}) {
-                reflected(out, ns, l2Reason);
-            }
-            if (iteration++ % 250 == 0) {
-                handledByL0(out, ns);
-            }
+    /** ../shared/traces from $SMTREPLAY_SHARED, else from the working directory (the repository root). */
+    static Path labTrace() {
+        String shared = System.getenv("SMTREPLAY_SHARED");
+        Path root = shared != null ? Path.of(shared) : Path.of("..", "shared");
+        Path trace = root.resolve("traces").resolve(LAB_TRACE);
+        if (!Files.isRegularFile(trace)) {
+            throw new IllegalStateException("benchmark input " + trace.toAbsolutePath()
+                    + " not found: run from the repository root or set SMTREPLAY_SHARED");
         }
-        return out.subList(0, count).toArray(new TraceEvent[0]);
+        return trace;
     }
 
-    private static void reflected(List<TraceEvent> out, long[] ns, String reason) {
-        ExitReason r = reason(reason);
-        out.add(event("kvm_exit", ns[0] += 25_000, r));
-        out.add(event("kvm_nested_vmexit", ns[0] += 2_000, r));
-        out.add(event("kvm_nested_vmexit_inject", ns[0] += 7_000, r));
-        out.add(event("kvm_entry", ns[0] += 6_000, null));
-        out.add(event("kvm_exit", ns[0] += 23_000, reason("io")));
-        out.add(event("kvm_pio", ns[0] += 2_000, null));
-        out.add(event("kvm_fpu", ns[0] += 5_000, null));
-        out.add(event("kvm_userspace_exit", ns[0] += 3_000, null));
-        out.add(event("kvm_fpu", ns[0] += 13_000, null));
-        out.add(event("kvm_entry", ns[0] += 5_000, null));
-        out.add(event("kvm_exit", ns[0] += 23_000, reason("vmrun")));
-        out.add(event("kvm_emulate_insn", ns[0] += 15_000, null));
-        out.add(event("kvm_nested_vmenter", ns[0] += 3_000, null));
-        out.add(event("kvm_nested_intercepts", ns[0] += 1_000, null));
-        out.add(event("kvm_entry", ns[0] += 9_000, null));
-    }
+    static TraceEvent[] load(int count) {
+        List<TraceEvent> once = new ArrayList<>();
+        try {
+            TraceFileReader.read(labTrace().toString(), new TraceRecordSink() {
+                @Override
+                public void onEvent(ParsedEvent parsed) {
+                    once.add(parsed.event());
+                }
 
-    private static void handledByL0(List<TraceEvent> out, long[] ns) {
-        ExitReason npf = reason("npf");
-        out.add(event("kvm_exit", ns[0] += 40_000, npf));
-        out.add(event("kvm_nested_vmexit", ns[0] += 4_000, npf));
-        out.add(event("kvm_page_fault", ns[0] += 4_000, null));
-        out.add(event("kvm_entry", ns[0] += 13_000, null));
-    }
-
-    private static ExitReason reason(String name) {
-        return ExitReasons.byName(name, Isa.SVM).orElseThrow();
-    }
-
-    private static TraceEvent event(String tracepoint, long ns, ExitReason reason) {
-        return TraceEvent.builder(tracepoint).timestampNs(ns).tid(TID).comm("tinyvmm").pcpu(0).vcpu(0)
-                .isa(Isa.SVM).reason(reason).payload("").build();
+                @Override
+                public void onRefused(RefusedLine refused) {
+                    // the ftrace header: not events
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long first = once.get(0).timestampNs();
+        long span = once.get(once.size() - 1).timestampNs() - first + 1_000_000;
+        TraceEvent[] events = new TraceEvent[count];
+        for (int i = 0; i < count; i++) {
+            TraceEvent e = once.get(i % once.size());
+            long shift = (long) (i / once.size()) * span;
+            events[i] = shift == 0 ? e : e.toBuilder().timestampNs(e.timestampNs() + shift).build();
+        }
+        return events;
     }
 }

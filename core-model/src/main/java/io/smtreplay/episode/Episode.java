@@ -25,7 +25,9 @@ import java.util.Objects;
  * @param l1ToL0          traps of L1 (its own exit, its traps while handling a reflected exit, its VMRESUME/VMRUN)
  * @param timeInL0Ns      time between a trap and the next resume, summed
  * @param timeInL1Ns      time L1 ran inside a reflected episode (resume into L1 to its next trap)
- * @param waitNs          time L0 spent in idle exits (HLT, MWAIT…) of this episode: waiting, not overhead
+ * @param waitNs          time L0 spent in idle exits (HLT, MWAIT…) of this episode, waiting for the vCPU to
+ *                        wake: not overhead. An idle exit L0 reflects to L1 (L1 intercepts HLT) is not
+ *                        waited on by L0; L1's own idle exits inside the episode are.
  * @param outerReason     the reason of the opening exit; null when the opening exit was lost
  * @param injectedReason  the reason L0 reflected to L1 ({@code kvm_nested_vmexit_inject}); null if none
  * @param innerReasons    the reasons of L1's traps inside a reflected episode, in order

@@ -143,6 +143,13 @@ public final class EpisodeTracker implements Serializable {
             lastNs = ts;
         }
         if (phase == Phase.EXIT_PENDING) {
+            if (kind == EventKind.NESTED_VMENTER_FAILED && !open && guestLevel == Level.L2) {
+                // VMX: the hardware refused the entry into L2 (vmx->fail); KVM reports it for L2
+                // with kvm_nested_vmenter_failed instead of kvm_nested_vmexit, then reflects it to L1.
+                exitDecided(Level.L2, sink);
+                onVmenterFailed(ts, sink);
+                return;
+            }
             if (kind == EventKind.NESTED_VMEXIT) {
                 if (exitReason == null) {
                     exitReason = event.reason();
@@ -301,6 +308,10 @@ public final class EpisodeTracker implements Serializable {
         if (injectedReason == null) {
             injectedReason = event.reason();
         }
+        if (event.reason() != null && ExitReasons.isIdle(event.reason())) {
+            // L1 intercepts the idle instruction: L0 only reflects it, L1 decides how to wait.
+            segmentIdle = false;
+        }
         entryTarget = Level.L1;
         l2ContextLoaded = false;
     }
@@ -316,10 +327,10 @@ public final class EpisodeTracker implements Serializable {
         l2ContextLoaded = true;
     }
 
+    /** L0 refused to enter L2: the next entry goes back into L1 (with an inject when L2 had been entered). */
     private void onVmenterFailed(long ts, EpisodeSink sink) {
         ensureInL0(Level.L1, ts, sink);
         entryTarget = Level.L1;
-        l2ContextLoaded = false;
     }
 
     /**
@@ -441,10 +452,11 @@ public final class EpisodeTracker implements Serializable {
         IncompleteReason incomplete = flagged != null ? flagged : untimed ? IncompleteReason.NO_TIMESTAMP : null;
         EpisodeType type = origin == Level.L1 ? EpisodeType.L1_EXIT
                 : reflected ? EpisodeType.L2_EXIT_REFLECTED : EpisodeType.L2_EXIT_HANDLED_BY_L0;
-        long end = startNs == NO_TS || endNs == NO_TS || endNs < startNs ? (startNs == NO_TS ? endNs : startNs) : endNs;
+        // An episode closed at the last event before a lost one may end where it started, not before.
+        long end = untimed ? NO_TS : Math.max(startNs, endNs);
         open = false;
         inL1 = false;
-        emit(new Episode(thread, type, startNs, untimed ? NO_TS : end, l2ToL0, l0ToL2, l0ToL1, l1ToL0,
+        emit(new Episode(thread, type, startNs, end, l2ToL0, l0ToL2, l0ToL1, l1ToL0,
                 untimed ? 0 : inL0Ns, untimed ? 0 : inL1Ns, untimed ? 0 : waitNs, outerReason, injectedReason,
                 innerReasons, idle, incomplete), sink);
         innerReasons = null;

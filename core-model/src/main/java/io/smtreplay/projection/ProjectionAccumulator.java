@@ -40,6 +40,8 @@ public final class ProjectionAccumulator implements Serializable {
     /** Traps into L0 made by complete L2 episodes, and how many such episodes: exit multiplication. */
     private long l2EpisodeTraps;
     private long l2Episodes;
+    private transient int lastThread;
+    private transient TimeTotals lastThreadTotals;
 
     /** An empty accumulator for these configuration names (in the {@link Projector}'s order). */
     public ProjectionAccumulator(List<String> configurations) {
@@ -74,9 +76,7 @@ public final class ProjectionAccumulator implements Serializable {
         total.addEpisode(baseline, projected, wait);
         threadTotals(e.thread()).addEpisode(baseline, projected, wait);
         ExitReason reason = e.outerReason() == null ? UNKNOWN_REASON : e.outerReason();
-        byReason.computeIfAbsent(e.type(), t -> new HashMap<>())
-                .computeIfAbsent(reason, r -> new ReasonStats(configurations.size()))
-                .add(baseline, projected, e.trapsIntoL0());
+        reasonStats(e.type(), reason).add(baseline, projected, e.trapsIntoL0());
     }
 
     private static final ExitReason UNKNOWN_REASON = ExitReason.unknown(io.smtreplay.trace.Isa.UNKNOWN, -1);
@@ -86,12 +86,31 @@ public final class ProjectionAccumulator implements Serializable {
         l2Exits += l2;
     }
 
+    private ReasonStats reasonStats(EpisodeType type, ExitReason reason) {
+        HashMap<ExitReason, ReasonStats> reasons = byReason.get(type);
+        if (reasons == null) {
+            reasons = new HashMap<>();
+            byReason.put(type, reasons);
+        }
+        ReasonStats stats = reasons.get(reason);
+        if (stats == null) {
+            stats = new ReasonStats(configurations.size());
+            reasons.put(reason, stats);
+        }
+        return stats;
+    }
+
     private TimeTotals threadTotals(int thread) {
+        if (lastThreadTotals != null && lastThread == thread) {
+            return lastThreadTotals; // an accumulator mostly sees long runs of one thread
+        }
         TimeTotals t = byThread.get(thread);
         if (t == null) {
             t = new TimeTotals(configurations.size());
             byThread.put(thread, t);
         }
+        lastThread = thread;
+        lastThreadTotals = t;
         return t;
     }
 
@@ -105,11 +124,8 @@ public final class ProjectionAccumulator implements Serializable {
         }
         total.merge(other.total);
         other.byThread.forEach((thread, totals) -> threadTotals(thread).merge(totals));
-        other.byReason.forEach((type, reasons) -> {
-            HashMap<ExitReason, ReasonStats> mine = byReason.computeIfAbsent(type, t -> new HashMap<>());
-            reasons.forEach((reason, stats) ->
-                    mine.computeIfAbsent(reason, r -> new ReasonStats(configurations.size())).merge(stats));
-        });
+        other.byReason.forEach((type, reasons) ->
+                reasons.forEach((reason, stats) -> reasonStats(type, reason).merge(stats)));
         episodes.merge(other.episodes);
         unmodelledNs += other.unmodelledNs;
         shorterThanModelled += other.shorterThanModelled;

@@ -1,6 +1,7 @@
 package io.smtreplay.projection;
 
 import io.smtreplay.episode.Episode;
+import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.GuestInterval;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.smt.CoreModel;
@@ -56,14 +57,30 @@ public final class Projector implements Serializable {
             return;
         }
         long busy = baseline.baselineBusyNs(episode);
+        long baselineCost = baseline.baselineCostNs(episode);
         long[] projected = new long[models.length];
         for (int i = 0; i < models.length; i++) {
-            projected[i] = models[i].projectedNs(episode);
+            projected[i] = CoreModel.project(busy, baselineCost, models[i].configuredCostNs(episode));
         }
-        into.addComplete(episode, busy, projected, episode.durationNs() - busy, baseline.isShorterThanModelled(episode));
+        into.addComplete(episode, busy, projected, episode.durationNs() - busy, busy < baselineCost);
     }
 
     public void record(GuestInterval interval, ProjectionAccumulator into) {
         into.addGuest(interval.thread(), interval.level(), interval.durationNs());
+    }
+
+    /** A sink that records what a tracker emits into {@code into}. */
+    public EpisodeSink sinkInto(ProjectionAccumulator into) {
+        return new EpisodeSink() {
+            @Override
+            public void episode(Episode episode) {
+                record(episode, into);
+            }
+
+            @Override
+            public void guestTime(GuestInterval interval) {
+                record(interval, into);
+            }
+        };
     }
 }

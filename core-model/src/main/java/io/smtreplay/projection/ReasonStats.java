@@ -7,13 +7,13 @@ import java.util.Arrays;
 
 /**
  * The complete episodes of one type and outer reason: counts, time, and latency distributions
- * baseline and per configuration (HdrHistogram, 2 significant digits, auto-resizing so an
+ * baseline and per configuration (HdrHistogram, 3 significant digits, auto-resizing so an
  * unused distribution stays small).
  */
 public final class ReasonStats implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    static final int SIGNIFICANT_DIGITS = 2;
+    static final int SIGNIFICANT_DIGITS = 3;
 
     private long episodes;
     private long trapsIntoL0;

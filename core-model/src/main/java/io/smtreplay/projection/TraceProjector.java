@@ -1,9 +1,7 @@
 package io.smtreplay.projection;
 
-import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.EpisodeTracker;
-import io.smtreplay.episode.GuestInterval;
 import io.smtreplay.episode.TrackerCounters;
 import io.smtreplay.trace.TraceEvent;
 
@@ -23,26 +21,16 @@ public final class TraceProjector {
     private record VcpuKey(String source, int tid) {
     }
 
-    private final class Vcpu implements EpisodeSink {
+    private final class Vcpu {
         final EpisodeTracker tracker;
-        final ProjectionAccumulator accumulator;
         final String app;
+        final EpisodeSink sink;
         int lastPcpu = -1;
 
         Vcpu(int tid, String app) {
             this.tracker = new EpisodeTracker(tid);
             this.app = app;
-            this.accumulator = byApp.computeIfAbsent(app, a -> projector.newAccumulator());
-        }
-
-        @Override
-        public void episode(Episode episode) {
-            projector.record(episode, accumulator);
-        }
-
-        @Override
-        public void guestTime(GuestInterval interval) {
-            projector.record(interval, accumulator);
+            this.sink = projector.sinkInto(byApp.computeIfAbsent(app, a -> projector.newAccumulator()));
         }
     }
 
@@ -51,6 +39,8 @@ public final class TraceProjector {
     private final Map<String, ProjectionAccumulator> byApp = new TreeMap<>();
     private final Map<String, TrackerCounters> countersByApp = new TreeMap<>();
     private boolean finished;
+    private Vcpu lastVcpu;
+    private String lastSource;
 
     public TraceProjector(Projector projector) {
         this.projector = projector;
@@ -65,16 +55,23 @@ public final class TraceProjector {
         if (finished) {
             throw new IllegalStateException("finish() was called");
         }
-        VcpuKey key = new VcpuKey(source, event.tid());
-        Vcpu vcpu = vcpus.get(key);
-        if (vcpu == null) {
-            vcpu = new Vcpu(event.tid(), app);
-            vcpus.put(key, vcpu);
+        Vcpu vcpu;
+        if (lastVcpu != null && lastVcpu.tracker.thread() == event.tid() && source.equals(lastSource)) {
+            vcpu = lastVcpu; // traces come in runs of one thread's events
+        } else {
+            VcpuKey key = new VcpuKey(source, event.tid());
+            vcpu = vcpus.get(key);
+            if (vcpu == null) {
+                vcpu = new Vcpu(event.tid(), app);
+                vcpus.put(key, vcpu);
+            }
+            lastVcpu = vcpu;
+            lastSource = source;
         }
         if (event.pcpu() >= 0) {
             vcpu.lastPcpu = event.pcpu();
         }
-        vcpu.tracker.accept(event, vcpu);
+        vcpu.tracker.accept(event, vcpu.sink);
     }
 
     /**
@@ -85,7 +82,7 @@ public final class TraceProjector {
     public void eventsLost(String source, int pcpu) {
         vcpus.forEach((key, vcpu) -> {
             if (key.source().equals(source) && (pcpu < 0 || vcpu.lastPcpu == pcpu || vcpu.lastPcpu < 0)) {
-                vcpu.tracker.eventsLost(vcpu);
+                vcpu.tracker.eventsLost(vcpu.sink);
             }
         });
     }
@@ -97,7 +94,7 @@ public final class TraceProjector {
         }
         finished = true;
         for (Vcpu vcpu : vcpus.values()) {
-            vcpu.tracker.finish(vcpu);
+            vcpu.tracker.finish(vcpu.sink);
             countersByApp.computeIfAbsent(vcpu.app, a -> new TrackerCounters()).merge(vcpu.tracker.counters());
         }
     }
@@ -115,5 +112,12 @@ public final class TraceProjector {
     /** vCPU threads seen. */
     public int vcpuThreads() {
         return vcpus.size();
+    }
+
+    /** vCPU threads seen, by app. */
+    public Map<String, Integer> vcpuThreadsByApp() {
+        Map<String, Integer> counts = new TreeMap<>();
+        vcpus.values().forEach(v -> counts.merge(v.app, 1, Integer::sum));
+        return counts;
     }
 }

@@ -92,7 +92,11 @@ public final class CoreModel implements Serializable {
         return baselineBusyNs(e) < baselineCostNs(e);
     }
 
-    static long project(long busy, long baselineCost, long configuredCost) {
+    /**
+     * Busy time {@code busy}, which paid {@code baselineCost} of switches, projected to paying
+     * {@code configuredCost} instead (for callers that evaluate many configurations at once).
+     */
+    public static long project(long busy, long baselineCost, long configuredCost) {
         if (busy >= baselineCost) {
             return busy - baselineCost + configuredCost;
         }

@@ -17,12 +17,17 @@ import io.smtreplay.trace.TraceFormat;
  *     name, with the same plugin text.</li>
  * </ul>
  * The plugin reads kvm_nested_vmexit's {@code rip} and {@code exit_code} fields, which kernels from
- * v5.10 no longer have: real trace-cmd and perf then print {@code CAN'T FIND FIELD "rip"<CANT FIND
- * FIELD exit_code>} before the kernel's own text, and so does this printer.
+ * v5.10 no longer have: real tools then print a marker before the kernel's own text, and so does
+ * this printer — {@code CAN'T FIND FIELD "rip"<CANT FIND FIELD exit_code>} from the in-tree
+ * libtraceevent of trace-cmd 2.x (lkml 2020) and from perf with plugins (bugzilla 220549, 6.12),
+ * {@code <CANT FIND FIELD rip>} from trace-cmd 3.x with libtraceevent 1.x, which also prints
+ * {@code kvm_entry} as {@code  vcpu N rip 0x…} (the capture lab's trace-cmd 3.1.6 on 6.1). Each
+ * kernel era is printed as the tools of its time print it: 6.12 with trace-cmd 3.x.
  */
 final class EventPrinter {
 
     static final String CANT_FIND_FIELD = "CAN'T FIND FIELD \"rip\"<CANT FIND FIELD exit_code>";
+    static final String CANT_FIND_FIELD_LIBTRACEEVENT_1 = "<CANT FIND FIELD rip>";
 
     private final TraceFormat format;
     private final KernelEra era;
@@ -33,11 +38,9 @@ final class EventPrinter {
         this.format = format;
         this.era = era;
         this.isa = isa;
-        int width = 0;
-        for (Tp tp : Tp.values()) {
-            width = Math.max(width, ("kvm:" + tracepoint(tp)).length());
-        }
-        this.perfNameWidth = width;
+        // perf pads event names to the longest recorded one; with perf record -e 'kvm:*' that is
+        // kvm:kvm_avic_unaccelerated_access (33), from 5.11 kvm:kvm_vmgexit_msr_protocol_enter (34)
+        this.perfNameWidth = era == KernelEra.V6_12 ? 34 : 33;
     }
 
     /** The tracepoint name as this kernel calls it. */
@@ -102,6 +105,11 @@ final class EventPrinter {
         return format != TraceFormat.FTRACE;
     }
 
+    /** trace-cmd 3.x with libtraceevent 1.x, the trace-cmd of 6.12's time. */
+    private boolean traceCmd3() {
+        return format == TraceFormat.TRACE_CMD && era == KernelEra.V6_12;
+    }
+
     private String kernelName(SynthEvent e) {
         return ExitReasons.printedName(e.reason, ExitReasonNaming.KERNEL);
     }
@@ -118,9 +126,13 @@ final class EventPrinter {
     private void payload(SynthEvent e, AsciiSink s) {
         switch (e.tp) {
             case ENTRY -> {
-                s.str("vcpu ").dec(e.thread.vcpuId());
-                if (era.entryHasRip()) {
-                    s.str(", rip ").hex0x(e.rip);
+                if (traceCmd3()) {
+                    s.str(" vcpu ").dec(e.thread.vcpuId()).str(" rip ").hex0x(e.rip);
+                } else {
+                    s.str("vcpu ").dec(e.thread.vcpuId());
+                    if (era.entryHasRip()) {
+                        s.str(", rip ").hex0x(e.rip);
+                    }
                 }
             }
             case EXIT -> {
@@ -136,7 +148,7 @@ final class EventPrinter {
             case NESTED_VMEXIT -> {
                 if (era.commonExitFormat()) {
                     if (plugin()) {
-                        s.str(CANT_FIND_FIELD);
+                        s.str(traceCmd3() ? CANT_FIND_FIELD_LIBTRACEEVENT_1 : CANT_FIND_FIELD);
                     }
                     commonExit(e, s);
                 } else if (plugin()) {

@@ -25,6 +25,7 @@ public final class GroundTruth {
     private final Map<String, Long> episodesByTypeAndReason = new TreeMap<>();
     private final Map<String, Long> l2ExitsByReason = new TreeMap<>();
     private final Map<String, Long> l1ExitsByReason = new TreeMap<>();
+    private final Map<String, Long> injectedByReason = new TreeMap<>();
     private final EnumMap<WorldSwitch, Long> switches = new EnumMap<>(WorldSwitch.class);
     private final Map<String, Long> eventsByTracepoint = new TreeMap<>();
     private long l2GuestNs;
@@ -54,6 +55,10 @@ public final class GroundTruth {
 
     void l2Exit(String reason) {
         l2ExitsByReason.merge(reason, 1L, Long::sum);
+    }
+
+    void injected(String reason) {
+        injectedByReason.merge(reason, 1L, Long::sum);
     }
 
     void l1Exit(String reason) {
@@ -108,6 +113,14 @@ public final class GroundTruth {
     /** Exits of L2 (each opens an L2 episode) by reason. */
     public Map<String, Long> l2ExitsByReason() {
         return Collections.unmodifiableMap(l2ExitsByReason);
+    }
+
+    /**
+     * Reasons L0 reflected to L1 ({@code kvm_nested_vmexit_inject}): usually L2's own, but L2's
+     * MMIO on VMX exits to L0 as EPT_VIOLATION and reaches L1 as EPT_MISCONFIG.
+     */
+    public Map<String, Long> injectedByReason() {
+        return Collections.unmodifiableMap(injectedByReason);
     }
 
     /** Exits of L1 by reason: those inside reflected episodes (its traps and VMRESUME/VMRUN) and L1-only episodes. */
@@ -192,6 +205,7 @@ public final class GroundTruth {
         }
         episodesByTypeAndReason.forEach((k, v) -> s.append("episodes_by_reason ").append(k).append(' ').append(v).append('\n'));
         l2ExitsByReason.forEach((k, v) -> s.append("l2_exits ").append(k).append(' ').append(v).append('\n'));
+        injectedByReason.forEach((k, v) -> s.append("injected ").append(k).append(' ').append(v).append('\n'));
         l1ExitsByReason.forEach((k, v) -> s.append("l1_exits ").append(k).append(' ').append(v).append('\n'));
         s.append("l0_exits ").append(l0Exits()).append('\n');
         s.append(String.format(java.util.Locale.ROOT, "exit_multiplication %.3f%n", exitMultiplication()));

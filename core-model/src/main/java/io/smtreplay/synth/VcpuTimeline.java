@@ -154,12 +154,20 @@ final class VcpuTimeline {
     }
 
     private SynthEvent exit(long t, Trap trap, long rip) {
-        ExitReason reason = trap.exit().reason(isa);
         SynthEvent e = add(t, Tp.EXIT);
-        e.reason = reason;
+        e.reason = trap.exit().reason(isa);
         e.rip = rip;
         fillExitInfo(e, trap);
         return e;
+    }
+
+    /**
+     * L2's MMIO on VMX: L1 marks MMIO in its EPT (ept12) with misconfigured entries, so L0's shadow
+     * ept02 has nothing there and L0 takes an EPT violation; walking ept12 it finds the
+     * misconfiguration and reflects an EPT_MISCONFIG to L1 (nested_ept_inject_page_fault).
+     */
+    private boolean mmioSeenAsEptViolation(Trap trap) {
+        return isa == Isa.VMX && trap.exit() == GuestExit.MMIO;
     }
 
     private void fillExitInfo(SynthEvent e, Trap trap) {
@@ -201,7 +209,7 @@ final class VcpuTimeline {
         add(t, Tp.ENTRY).rip = rip;
     }
 
-    private void pageFault(long t, SynthEvent exit) {
+    private SynthEvent pageFault(long t, SynthEvent exit) {
         SynthEvent pf = add(t, Tp.PAGE_FAULT);
         pf.rip = exit.rip;
         if (isa == Isa.SVM) {
@@ -211,6 +219,7 @@ final class VcpuTimeline {
             pf.address = 0x0000000012345000L + ((long) rng.nextInt(0x10000) << 12);
             pf.value = exit.info1;
         }
+        return pf;
     }
 
     /** What L0 prints while it handles an exit of L1 by itself. */
@@ -238,16 +247,25 @@ final class VcpuTimeline {
     private void reflected(long t0, EpisodeTemplate episode) {
         Trap trap = episode.trap();
         long rip = l2Rip();
-        SynthEvent exit = exit(t0, trap, rip);
+        SynthEvent exit = exit(t0, mmioSeenAsEptViolation(trap) ? new Trap(GuestExit.EPT_VIOLATION, 0, trap.l0Ns()) : trap, rip);
+        if (mmioSeenAsEptViolation(trap)) {
+            exit.info1 = 0x182; // a write, guest-linear address valid
+        }
         truth.l2Exit(exit.reason.name());
         long l0Before = jit(trap.l0Ns() / 2);
         long l0After = jit(trap.l0Ns() - trap.l0Ns() / 2);
 
         copyOfExit(exit, t0 + l0Before / 8, Tp.NESTED_VMEXIT);
-        if (isa == Isa.SVM && trap.exit() == GuestExit.MMIO) {
-            pageFault(t0 + l0Before / 4, exit);
+        if (trap.exit() == GuestExit.MMIO) {
+            // L0 walks L1's EPT/NPT for the faulting address first: the virtio doorbell
+            SynthEvent pf = pageFault(t0 + l0Before / 4, exit);
+            if (isa == Isa.VMX) {
+                pf.address = 0x00000000fe003000L + 4L * rng.nextInt(4);
+            }
         }
-        copyOfExit(exit, t0 + l0Before * 3 / 4, Tp.NESTED_VMEXIT_INJECT);
+        SynthEvent inject = copyOfExit(exit, t0 + l0Before * 3 / 4, Tp.NESTED_VMEXIT_INJECT);
+        inject.reason = trap.exit().reason(isa);
+        truth.injected(inject.reason.name());
         long cursor = t0 + l0Before;
         entry(cursor, L1_HANDLER_RIP);
 

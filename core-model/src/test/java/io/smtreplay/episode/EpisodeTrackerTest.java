@@ -120,6 +120,20 @@ class EpisodeTrackerTest {
     }
 
     @Test
+    void hardwareRefusingTheEntryIntoL2IsAnL2ExitReflectedToL1() {
+        // vmx->fail: kvm_exit, kvm_nested_vmenter_failed (no kvm_nested_vmexit), inject, entry into L1.
+        var r = vmx().entry(0).exit(100, "VMRESUME").vmenter(150).entry(200)
+                .exit(300, "INVALID_STATE").other(310, "kvm_nested_vmenter_failed").inject(320, "INVALID_STATE")
+                .entry(400).exit(900, "VMRESUME").vmenter(950).entry(1_000).track();
+        assertEquals(2, r.episodes.size());
+        Episode failed = r.episodes.get(1);
+        assertEquals(EpisodeType.L2_EXIT_REFLECTED, failed.type());
+        assertTrue(failed.isComplete(), failed::toString);
+        assertSwitches(failed, 1, 1, 1, 1);
+        assertEquals(0, r.tracker.counters().levelMismatches());
+    }
+
+    @Test
     void interruptForL1AfterAnL2ExitL0HandledIsReflected() {
         var r = vmx().entry(0).l2Exit(1_000, "EXTERNAL_INTERRUPT").other(1_100, "kvm_nested_intr_vmexit")
                 .inject(1_200, "EXTERNAL_INTERRUPT").entry(1_300).exit(2_000, "VMRESUME").vmenter(2_050)
@@ -155,7 +169,19 @@ class EpisodeTrackerTest {
                 .exit(1_500, "HLT").entry(501_500).exit(502_000, "VMRESUME").vmenter(502_100).entry(502_200).track();
         Episode e = r.only();
         assertTrue(e.idle());
-        assertEquals(200 + 500_000, e.waitNs(), "L2's HLT until the entry into L1 (200 ns) plus L1's own HLT (500 us)");
+        assertEquals(500_000, e.waitNs(), "L1's own HLT; L0 only reflected L2's HLT, it did not wait on it");
+    }
+
+    @Test
+    void l0WaitingOnAnL2HltUntilAnInterruptForL1IsWaiting() {
+        // L1 does not intercept HLT: L0 blocks the vCPU, then an interrupt for L1 forces L2 out.
+        var r = vmx().entry(0).l2Exit(1_000, "HLT").other(2_000, "kvm_vcpu_wakeup")
+                .other(301_000, "kvm_nested_intr_vmexit").inject(301_000, "EXTERNAL_INTERRUPT").entry(301_500)
+                .exit(302_000, "VMRESUME").vmenter(302_100).entry(302_200).track();
+        Episode e = r.only();
+        assertEquals(EpisodeType.L2_EXIT_REFLECTED, e.type());
+        assertTrue(e.idle());
+        assertEquals(300_500, e.waitNs(), "from L2's HLT to the entry into L1");
     }
 
     @Test
@@ -202,9 +228,9 @@ class EpisodeTrackerTest {
     void lostEventsCloseTheOpenEpisode() {
         EpisodeTracker tracker = new EpisodeTracker(TID);
         var sink = new EventScript(Isa.VMX, TID).track();
-        vmx().entry(0).l2Exit(1_000, "CPUID").events().forEach(ev -> tracker.accept(ev, sink));
-        tracker.eventsLost(sink);
-        vmx().entry(5_000).exit(6_000, "CPUID").entry(6_100).events().forEach(ev -> tracker.accept(ev, sink));
+        vmx().entry(0).l2Exit(1_000, "CPUID").events().forEach(ev -> tracker.accept(ev, sink.log));
+        tracker.eventsLost(sink.log);
+        vmx().entry(5_000).exit(6_000, "CPUID").entry(6_100).events().forEach(ev -> tracker.accept(ev, sink.log));
         assertEquals(2, sink.episodes.size());
         assertEquals(IncompleteReason.EVENTS_LOST, sink.episodes.get(0).incomplete());
         assertEquals(100, sink.episodes.get(1).durationNs());
@@ -260,12 +286,12 @@ class EpisodeTrackerTest {
                 .exit(2_000, "HLT").entry(9_000).events();
         var whole = new EventScript(Isa.VMX, TID).track();
         EpisodeTracker uninterrupted = new EpisodeTracker(TID);
-        events.forEach(e -> uninterrupted.accept(e, whole));
-        uninterrupted.finish(whole);
+        events.forEach(e -> uninterrupted.accept(e, whole.log));
+        uninterrupted.finish(whole.log);
 
         var split = new EventScript(Isa.VMX, TID).track();
         EpisodeTracker first = new EpisodeTracker(TID);
-        events.subList(0, 5).forEach(e -> first.accept(e, split));
+        events.subList(0, 5).forEach(e -> first.accept(e, split.log));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(first);
@@ -274,8 +300,8 @@ class EpisodeTrackerTest {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
             restored = (EpisodeTracker) in.readObject();
         }
-        events.subList(5, events.size()).forEach(e -> restored.accept(e, split));
-        restored.finish(split);
+        events.subList(5, events.size()).forEach(e -> restored.accept(e, split.log));
+        restored.finish(split.log);
         assertEquals(whole.episodes, split.episodes);
         assertEquals(whole.guest, split.guest);
         assertEquals(uninterrupted.counters(), restored.counters());

@@ -84,29 +84,20 @@ public final class EventScript {
     public Recorded track() {
         EpisodeTracker tracker = new EpisodeTracker(tid);
         Recorded r = new Recorded(tracker);
-        events.forEach(e -> tracker.accept(e, r));
-        tracker.finish(r);
+        events.forEach(e -> tracker.accept(e, r.log));
+        tracker.finish(r.log);
         return r;
     }
 
     /** What a tracker emitted. */
-    public static final class Recorded implements EpisodeSink {
+    public static final class Recorded {
         public final EpisodeTracker tracker;
-        public final List<Episode> episodes = new ArrayList<>();
-        public final List<GuestInterval> guest = new ArrayList<>();
+        public final EpisodeLog log = new EpisodeLog();
+        public final List<Episode> episodes = log.episodes();
+        public final List<GuestInterval> guest = log.guestIntervals();
 
         Recorded(EpisodeTracker tracker) {
             this.tracker = tracker;
-        }
-
-        @Override
-        public void episode(Episode episode) {
-            episodes.add(episode);
-        }
-
-        @Override
-        public void guestTime(GuestInterval interval) {
-            guest.add(interval);
         }
 
         public Episode only() {

@@ -41,12 +41,12 @@ class TrackerRobustnessTest {
         var recorded = new EventScript(Isa.VMX, 1).track();
         EpisodeTracker tracker = new EpisodeTracker(1);
         for (TraceEvent e : events) {
-            tracker.accept(e, recorded);
+            tracker.accept(e, recorded.log);
             if (random.nextInt(500) == 0) {
-                tracker.eventsLost(recorded);
+                tracker.eventsLost(recorded.log);
             }
         }
-        tracker.finish(recorded);
+        tracker.finish(recorded.log);
         assertEquals(recorded.episodes.size(), tracker.counters().episodes().episodes());
         for (Episode e : recorded.episodes) {
             assertTrue(e.durationNs() >= 0, e::toString);

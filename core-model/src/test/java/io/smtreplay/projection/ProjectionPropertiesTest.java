@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.episode.Episode;
-import io.smtreplay.episode.EpisodeSink;
+import io.smtreplay.episode.EpisodeLog;
 import io.smtreplay.episode.EpisodeTracker;
 import io.smtreplay.episode.EpisodeType;
 import io.smtreplay.episode.GuestInterval;
@@ -113,30 +113,19 @@ class ProjectionPropertiesTest {
     void mergingSplitResultsGivesTheWhole(long seed) {
         Random random = new Random(seed);
         Projector projector = new Projector(configurations(random), randomProfile(random));
-        List<Object> emitted = new ArrayList<>();
-        EpisodeSink sink = new EpisodeSink() {
-            @Override
-            public void episode(Episode episode) {
-                emitted.add(episode);
-            }
-
-            @Override
-            public void guestTime(GuestInterval interval) {
-                emitted.add(interval);
-            }
-        };
+        EpisodeLog log = new EpisodeLog();
         Map<Integer, EpisodeTracker> trackers = new HashMap<>();
         for (TraceEvent e : RandomNestedWorkload.events(seed, 4, 200)) {
-            trackers.computeIfAbsent(e.tid(), EpisodeTracker::new).accept(e, sink);
+            trackers.computeIfAbsent(e.tid(), EpisodeTracker::new).accept(e, log);
         }
-        trackers.values().forEach(t -> t.finish(sink));
+        trackers.values().forEach(t -> t.finish(log));
 
         ProjectionAccumulator whole = projector.newAccumulator();
         List<ProjectionAccumulator> parts = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             parts.add(projector.newAccumulator());
         }
-        for (Object o : emitted) {
+        for (Object o : log.emitted()) {
             ProjectionAccumulator part = parts.get(random.nextInt(parts.size()));
             if (o instanceof Episode e) {
                 projector.record(e, whole);

@@ -110,4 +110,16 @@ class TraceSynthesizerTest {
         assertEquals(6 * reflected, without.l1ExitsByReason().get("VMREAD"));
         assertEquals(2 * reflected + reflected, without.l1ExitsByReason().get("VMWRITE"), "plus cpuid-loop's own unshadowed field");
     }
+
+    @Test
+    void l2MmioOnVmxExitsToL0AsAnEptViolationAndReachesL1AsAnEptMisconfig() {
+        GroundTruth vmx = SynthRuns.run(SynthRuns.spec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V5_10, Isa.VMX, 2, 3_000, 1)).truth();
+        long kicks = vmx.episodesByTypeAndReason().get("L2_EXIT_REFLECTED EPT_VIOLATION");
+        assertTrue(kicks > 10);
+        assertEquals(kicks, vmx.injectedByReason().get("EPT_MISCONFIG"));
+        assertEquals(null, vmx.l2ExitsByReason().get("EPT_MISCONFIG"), "L0 never sees L2's misconfiguration itself");
+        assertTrue(vmx.l1ExitsByReason().get("EPT_MISCONFIG") > 0, "L1's own doorbell writes do exit as EPT_MISCONFIG");
+        GroundTruth svm = SynthRuns.run(SynthRuns.spec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V5_10, Isa.SVM, 2, 3_000, 1)).truth();
+        assertEquals(svm.episodesByTypeAndReason().get("L2_EXIT_REFLECTED npf"), svm.injectedByReason().get("npf"));
+    }
 }

@@ -193,6 +193,7 @@ public final class SynthCommand implements Callable<Integer> {
         m.put("episodeNs", episodeNs);
         m.put("episodesByTypeAndReason", truth.episodesByTypeAndReason());
         m.put("l2ExitsByReason", truth.l2ExitsByReason());
+        m.put("injectedByReason", truth.injectedByReason());
         m.put("l1ExitsByReason", truth.l1ExitsByReason());
         m.put("l0Exits", truth.l0Exits());
         m.put("exitMultiplication", truth.exitMultiplication());

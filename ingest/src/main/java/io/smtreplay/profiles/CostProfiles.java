@@ -35,7 +35,7 @@ public final class CostProfiles {
     /** The profile calibrated to the paper's Table 1 and Figure 6. */
     public static final String DEFAULT = "isca19-table1";
     /** Profiles shipped with smtreplay, by name. */
-    public static final List<String> PUBLISHED = List.of(DEFAULT);
+    public static final List<String> PUBLISHED = List.of(DEFAULT, "hyperturtle-silver4216");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);

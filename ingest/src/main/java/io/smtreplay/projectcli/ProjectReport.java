@@ -36,8 +36,9 @@ public final class ProjectReport {
     private final Map<String, Integer> threadsByApp;
     private final InputSummary input;
 
-    /** What was read: files, events, and refused lines by reason. */
-    public record InputSummary(List<String> files, long events, Map<String, Long> refusedByReason, long lostEventMarks) {
+    /** What was read: files, lines, events, refused lines by reason and the first refused line of each reason. */
+    public record InputSummary(List<String> files, long lines, long events, Map<String, Long> refusedByReason,
+                               List<String> refusedExamples) {
 
         public long refused() {
             return refusedByReason.values().stream().mapToLong(Long::longValue).sum();
@@ -60,9 +61,12 @@ public final class ProjectReport {
         for (SmtConfiguration c : configurations) {
             out.printf("  %s; handoff %s%n", c.describe(), micros(profile.handoffNs(c.name())));
         }
-        out.printf("input: %d file(s), %d events, %d refused line(s)%s%s%n", input.files().size(), input.events(),
-                input.refused(), input.refusedByReason().isEmpty() ? "" : " " + input.refusedByReason(),
-                input.lostEventMarks() == 0 ? "" : ", " + input.lostEventMarks() + " lost-events mark(s)");
+        out.printf("input: %d file(s), %d lines, %d events, %d refused line(s)%s%n", input.files().size(),
+                input.lines(), input.events(), input.refused(),
+                input.refusedByReason().isEmpty() ? "" : " " + input.refusedByReason());
+        for (String example : input.refusedExamples()) {
+            out.printf("  first %s%n", example.length() > 150 ? example.substring(0, 150) + "..." : example);
+        }
         if (byApp.isEmpty()) {
             out.println("no vCPU events: nothing to project");
         }
@@ -83,8 +87,9 @@ public final class ProjectReport {
         out.printf("  episodes: %s; incomplete %d%s, unmodelled %s%n", episodes, acc.episodes().incomplete(),
                 acc.episodes().incomplete() == 0 ? "" : " " + acc.episodes().incompleteByReason(),
                 millis(acc.unmodelledNs()));
-        out.printf("  exits: L2 %d, L1 %d; exit multiplication %.2f L0 exits per L2 exit%n", acc.exits(Level.L2),
-                acc.exits(Level.L1), acc.exitMultiplication());
+        out.printf("  exits: L2 %d, L1 %d; exit multiplication %s%n", acc.exits(Level.L2), acc.exits(Level.L1),
+                acc.exits(Level.L2) == 0 ? "n/a (no L2 exit)"
+                        : String.format(Locale.ROOT, "%.2f L0 exits per L2 exit", acc.exitMultiplication()));
         TrackerCounters counters = countersByApp.get(app);
         if (counters != null && counters.levelMismatches() > 0) {
             out.printf("  level mismatches: %d (an exit's level differed from the level believed running)%n",
@@ -124,6 +129,12 @@ public final class ProjectReport {
         ObjectNode p = root.putObject("profile");
         p.put("name", profile.name());
         p.put("description", profile.description());
+        p.put("clockGhz", profile.clockGhz());
+        ObjectNode switches = p.putObject("contextSwitchNs");
+        profile.contextSwitchNs().forEach((kind, ns) -> switches.put(kind.name(), ns));
+        p.put("lazyStatePerReflectedExitNs", profile.lazyStatePerReflectedExitNs());
+        ObjectNode sources = p.putObject("sources");
+        profile.sources().forEach(sources::put);
         ArrayNode configs = root.putArray("configurations");
         for (SmtConfiguration c : configurations) {
             ObjectNode n = configs.addObject();
@@ -136,11 +147,13 @@ public final class ProjectReport {
         ObjectNode in = root.putObject("input");
         ArrayNode files = in.putArray("files");
         input.files().forEach(files::add);
+        in.put("lines", input.lines());
         in.put("events", input.events());
         in.put("refused", input.refused());
         ObjectNode refused = in.putObject("refusedByReason");
         input.refusedByReason().forEach(refused::put);
-        in.put("lostEventMarks", input.lostEventMarks());
+        ArrayNode examples = in.putArray("refusedExamples");
+        input.refusedExamples().forEach(examples::add);
         ArrayNode apps = root.putArray("apps");
         byApp.forEach((app, acc) -> apps.add(appJson(mapper, app, acc)));
         return root;

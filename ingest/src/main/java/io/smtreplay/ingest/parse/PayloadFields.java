@@ -109,16 +109,14 @@ final class PayloadFields {
         if (text == null) {
             return null;
         }
-        String t = text.endsWith(",") ? text.substring(0, text.length() - 1) : text;
-        if (t.startsWith("0x") || t.startsWith("0X")) {
-            t = t.substring(2);
-        }
-        if (t.isEmpty() || t.length() > 16) {
+        int end = text.endsWith(",") ? text.length() - 1 : text.length();
+        int start = text.startsWith("0x") || text.startsWith("0X") ? 2 : 0;
+        if (end <= start || end - start > 16) {
             throw new MalformedPayloadException(RefusalReason.MALFORMED_KVM_EVENT, field + " is not a hex number: " + text);
         }
         long v = 0;
-        for (int i = 0; i < t.length(); i++) {
-            int d = Character.digit(t.charAt(i), 16);
+        for (int i = start; i < end; i++) {
+            int d = Character.digit(text.charAt(i), 16);
             if (d < 0) {
                 throw new MalformedPayloadException(RefusalReason.MALFORMED_KVM_EVENT, field + " is not a hex number: " + text);
             }

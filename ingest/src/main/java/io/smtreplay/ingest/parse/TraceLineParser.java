@@ -129,11 +129,13 @@ final class TraceLineParser {
         RecordPrefix prefix = recognizePrefix(text);
         if (prefix != null) {
             EventName name = EventName.at(text, prefix.eventStart());
-            String rest = text.substring(prefix.eventStart()).strip();
             if (name != null) {
                 pending = new Pending(prefix, lineNumber, raw);
                 pending.setEvent(name, text);
-            } else if (rest.isEmpty()) {
+                return;
+            }
+            String rest = text.substring(prefix.eventStart()).strip();
+            if (rest.isEmpty()) {
                 pending = new Pending(prefix, lineNumber, raw);
             } else if (rest.matches("(kvm:)?[a-z_][a-z0-9_]*") && KvmTracepoints.isKvm(null, rest.replace("kvm:", ""))) {
                 refuse(lineNumber, raw, RefusalReason.TRUNCATED, "kvm record cut after its event name");

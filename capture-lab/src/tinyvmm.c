@@ -1,0 +1,306 @@
+/*
+ * tinyvmm: the smallest VMM that makes the real kvm/kvm_amd modules emit their tracepoints.
+ *
+ *   tinyvmm --workload single|nested|failed [--iterations N] [--ops cpuid,io,mmio,msr,hlt]
+ *           [--vcpus M] [--timeout S]
+ *
+ * single: the workload loop runs directly under L0 (KVM).
+ * nested: the loop runs as L2 under our own L1 hypervisor (guest.S), on L1's nested page table,
+ *         so each of its cpuid, io, mmio (nested page fault), msr and hlt exits is reflected to
+ *         L1; L0 handles the faults that fill its shadow of that table, and host interrupts.
+ * failed: L1 issues one VMRUN on a VMCB with ASID 0, which KVM refuses (kvm_nested_vmenter_failed).
+ *
+ * Each vCPU runs in its own thread on its own region of guest memory. On success it prints one
+ * "vcpu=I key=value ..." line per vCPU with what userspace saw, and exits 0.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "layout.h"
+
+extern const unsigned char guest_payload_start[], guest_payload_end[];
+extern const unsigned char guest_loop_entry[], guest_l1_entry[];
+
+#define MAX_VCPUS 16
+
+enum workload { WL_SINGLE, WL_NESTED, WL_FAILED };
+
+struct vcpu {
+    int index;
+    int fd;
+    struct kvm_run *run;
+    uint8_t *region;
+    /* what userspace saw */
+    unsigned long io_work, mmio, hlt, other;
+    int failed;
+    char error[160];
+};
+
+static int kvm_fd, vm_fd;
+static uint8_t *guest_mem;
+static size_t run_size;
+static enum workload workload = WL_SINGLE;
+static uint32_t iterations = 100, ops = OP_CPUID | OP_IO | OP_MMIO | OP_MSR | OP_HLT;
+static int vcpu_count = 1;
+
+static void die(const char *what)
+{
+    fprintf(stderr, "tinyvmm: %s: %s\n", what, strerror(errno));
+    exit(2);
+}
+
+static void usage(const char *why)
+{
+    fprintf(stderr, "tinyvmm: %s\nusage: tinyvmm --workload single|nested|failed [--iterations N] "
+                    "[--ops cpuid,io,mmio,msr,hlt] [--vcpus M] [--timeout S]\n", why);
+    exit(64);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "tinyvmm: timed out\n";
+    if (write(2, msg, sizeof msg - 1) < 0) { /* nothing more to do */ }
+    _exit(3);
+}
+
+static uint32_t parse_ops(const char *list)
+{
+    uint32_t mask = 0;
+    char *copy = strdup(list), *save = NULL;
+    for (char *op = strtok_r(copy, ",", &save); op; op = strtok_r(NULL, ",", &save)) {
+        if (!strcmp(op, "cpuid")) mask |= OP_CPUID;
+        else if (!strcmp(op, "io")) mask |= OP_IO;
+        else if (!strcmp(op, "mmio")) mask |= OP_MMIO;
+        else if (!strcmp(op, "msr")) mask |= OP_MSR;
+        else if (!strcmp(op, "hlt")) mask |= OP_HLT;
+        else usage("unknown operation in --ops");
+    }
+    free(copy);
+    return mask;
+}
+
+static void put32(uint8_t *p, uint32_t off, uint32_t v) { memcpy(p + off, &v, 4); }
+static void put64(uint8_t *p, uint32_t off, uint64_t v) { memcpy(p + off, &v, 8); }
+static void put16(uint8_t *p, uint32_t off, uint16_t v) { memcpy(p + off, &v, 2); }
+
+/* A VMCB segment: selector, attributes in the VMCB's packed form, limit, base. */
+static void vmcb_segment(uint8_t *vmcb, uint32_t off, uint16_t sel, uint16_t attrib, uint64_t base)
+{
+    put16(vmcb, off, sel);
+    put16(vmcb, off + 2, attrib);
+    put32(vmcb, off + 4, 0xffffffff);
+    put64(vmcb, off + 8, base);
+}
+
+/* L2's VMCB: flat 32-bit protected mode on the vCPU's region, intercepting the loop's exits. */
+static void build_vmcb(uint8_t *vmcb, uint64_t base, uint32_t asid)
+{
+    memset(vmcb, 0, 4096);
+    put32(vmcb, VMCB_INTERCEPT_VEC3, INTERCEPT3_CPUID | INTERCEPT3_HLT | INTERCEPT3_IOIO | INTERCEPT3_MSR);
+    put32(vmcb, VMCB_INTERCEPT_VEC4, INTERCEPT4_VMRUN | INTERCEPT4_VMMCALL);
+    put64(vmcb, VMCB_IOPM_BASE_PA, base + IOPM_OFFSET);
+    put64(vmcb, VMCB_MSRPM_BASE_PA, base + MSRPM_OFFSET);
+    put32(vmcb, VMCB_ASID, asid);
+    /* L1 runs L2 on its own nested page table, so L2's MMIO faults are L1's to handle */
+    put64(vmcb, VMCB_NP_ENABLE, 1);
+    put64(vmcb, VMCB_N_CR3, base + NESTED_PAGE_DIR_OFFSET);
+    vmcb_segment(vmcb, VMCB_CS, 0x08, 0xc9b, base);
+    vmcb_segment(vmcb, VMCB_ES, 0x10, 0xc93, base);
+    vmcb_segment(vmcb, VMCB_SS, 0x10, 0xc93, base);
+    vmcb_segment(vmcb, VMCB_DS, 0x10, 0xc93, base);
+    vmcb[VMCB_CPL] = 0;
+    put64(vmcb, VMCB_EFER, EFER_SVME);
+    put64(vmcb, VMCB_CR0, 0x11); /* PE | ET */
+    put64(vmcb, VMCB_DR7, 0x400);
+    put64(vmcb, VMCB_DR6, 0xffff0ff0);
+    put64(vmcb, VMCB_RFLAGS, 0x2);
+    put64(vmcb, VMCB_RIP, CODE_OFFSET + (uint32_t)(guest_loop_entry - guest_payload_start));
+    put64(vmcb, VMCB_RSP, L2_STACK_TOP);
+    put64(vmcb, VMCB_RAX, 1); /* tells the loop it runs as L2 */
+    put64(vmcb, VMCB_G_PAT, 0x0007040600070406ULL);
+}
+
+static void prepare_region(struct vcpu *v)
+{
+    uint8_t *r = v->region;
+    uint64_t base = (uint64_t)v->index * REGION_SIZE;
+    memcpy(r + CODE_OFFSET, guest_payload_start, (size_t)(guest_payload_end - guest_payload_start));
+    put32(r, PARAM_ITERATIONS, iterations);
+    put32(r, PARAM_OPS, ops);
+    put32(r, PARAM_FLAGS, workload == WL_NESTED ? FLAG_RUN_L2 : workload == WL_FAILED ? FLAG_FAILED_ENTRY : 0);
+    put32(r, PARAM_VMCB_PA, (uint32_t)(base + VMCB_OFFSET));
+    put32(r, PARAM_BAD_VMCB_PA, (uint32_t)(base + BAD_VMCB_OFFSET));
+    put32(r, PARAM_HSAVE_PA, (uint32_t)(base + HSAVE_OFFSET));
+    /* intercept every port and every MSR: L1 sees all of L2's I/O and MSR accesses */
+    memset(r + IOPM_OFFSET, 0xff, 12 * 1024);
+    memset(r + MSRPM_OFFSET, 0xff, 8 * 1024);
+    build_vmcb(r + VMCB_OFFSET, base, 1);
+    build_vmcb(r + BAD_VMCB_OFFSET, base, 0); /* ASID 0 is invalid: the failed nested entry */
+    /* identity-map 4 GiB with 4 MiB pages (CR4.PSE): present, writable, user, large */
+    for (uint32_t i = 0; i < 1024; i++) {
+        put32(r, PAGE_DIR_OFFSET + 4 * i, (i << 22) | 0x87);
+        put32(r, NESTED_PAGE_DIR_OFFSET + 4 * i, (i << 22) | 0x87);
+    }
+    /* L2's MMIO window is not in L1's nested page table: each access is a nested page fault */
+    put32(r, NESTED_PAGE_DIR_OFFSET + 4 * (uint32_t)((base + MMIO_OFFSET) >> 22), 0);
+}
+
+static void flat_segment(struct kvm_segment *s, uint16_t sel, uint8_t type, uint64_t base)
+{
+    memset(s, 0, sizeof *s);
+    s->base = base;
+    s->limit = 0xffffffff;
+    s->selector = sel;
+    s->type = type;
+    s->present = 1;
+    s->db = 1;
+    s->s = 1;
+    s->g = 1;
+}
+
+static void setup_vcpu(struct vcpu *v, struct kvm_cpuid2 *cpuid)
+{
+    v->fd = ioctl(vm_fd, KVM_CREATE_VCPU, v->index);
+    if (v->fd < 0) die("KVM_CREATE_VCPU");
+    /* the guest must see SVM in CPUID for KVM to let L1 set EFER.SVME */
+    if (ioctl(v->fd, KVM_SET_CPUID2, cpuid) < 0) die("KVM_SET_CPUID2");
+    v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+    if (v->run == MAP_FAILED) die("mmap kvm_run");
+
+    uint64_t base = (uint64_t)v->index * REGION_SIZE;
+    struct kvm_sregs sregs;
+    if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0) die("KVM_GET_SREGS");
+    flat_segment(&sregs.cs, 0x08, 0xb, base);
+    flat_segment(&sregs.ds, 0x10, 0x3, base);
+    sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
+    /* KVM's VMRUN raises #UD unless L1 has paging on: PE | ET | PG, 4 MiB pages */
+    sregs.cr0 = 0x80000011;
+    sregs.cr4 = 0x10;
+    sregs.cr3 = base + PAGE_DIR_OFFSET;
+    sregs.efer = 0;
+    if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0) die("KVM_SET_SREGS");
+
+    struct kvm_regs regs;
+    memset(&regs, 0, sizeof regs);
+    regs.rflags = 0x2;
+    regs.rsp = L1_STACK_TOP;
+    const unsigned char *entry = workload == WL_SINGLE ? guest_loop_entry : guest_l1_entry;
+    regs.rip = CODE_OFFSET + (uint64_t)(entry - guest_payload_start);
+    regs.rax = 0;
+    if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0) die("KVM_SET_REGS");
+}
+
+static void *run_vcpu(void *arg)
+{
+    struct vcpu *v = arg;
+    for (;;) {
+        if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+            if (errno == EINTR) continue;
+            snprintf(v->error, sizeof v->error, "KVM_RUN: %s", strerror(errno));
+            v->failed = 1;
+            return NULL;
+        }
+        struct kvm_run *r = v->run;
+        switch (r->exit_reason) {
+        case KVM_EXIT_IO:
+            if (r->io.port == PORT_DONE) return NULL;
+            if (r->io.port == PORT_FAIL) {
+                uint32_t status;
+                memcpy(&status, v->region + PARAM_STATUS, 4);
+                snprintf(v->error, sizeof v->error, "guest reported unexpected exit code 0x%x", status);
+                v->failed = 1;
+                return NULL;
+            }
+            v->io_work++;
+            break;
+        case KVM_EXIT_MMIO:
+            if (!r->mmio.is_write) memset(r->mmio.data, 0, sizeof r->mmio.data);
+            v->mmio++;
+            break;
+        case KVM_EXIT_HLT:
+            v->hlt++;
+            break;
+        default:
+            snprintf(v->error, sizeof v->error, "unexpected KVM exit reason %u (hardware reason 0x%llx)",
+                     r->exit_reason, (unsigned long long)r->fail_entry.hardware_entry_failure_reason);
+            v->failed = 1;
+            return NULL;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    unsigned timeout = 120;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (i + 1 >= argc) usage("missing value");
+        const char *val = argv[++i];
+        if (!strcmp(a, "--workload")) {
+            if (!strcmp(val, "single")) workload = WL_SINGLE;
+            else if (!strcmp(val, "nested")) workload = WL_NESTED;
+            else if (!strcmp(val, "failed")) workload = WL_FAILED;
+            else usage("unknown workload");
+        } else if (!strcmp(a, "--iterations")) iterations = (uint32_t)strtoul(val, NULL, 0);
+        else if (!strcmp(a, "--ops")) ops = parse_ops(val);
+        else if (!strcmp(a, "--vcpus")) vcpu_count = atoi(val);
+        else if (!strcmp(a, "--timeout")) timeout = (unsigned)atoi(val);
+        else usage("unknown option");
+    }
+    if (vcpu_count < 1 || vcpu_count > MAX_VCPUS) usage("--vcpus out of range");
+    signal(SIGALRM, on_alarm);
+    alarm(timeout);
+
+    kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (kvm_fd < 0) die("open /dev/kvm");
+    vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+    if (vm_fd < 0) die("KVM_CREATE_VM");
+    int size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (size < 0) die("KVM_GET_VCPU_MMAP_SIZE");
+    run_size = (size_t)size;
+
+    size_t mem_size = (size_t)vcpu_count * REGION_SIZE;
+    guest_mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (guest_mem == MAP_FAILED) die("mmap guest memory");
+    struct kvm_userspace_memory_region slot = {
+        .slot = 0, .guest_phys_addr = 0, .memory_size = mem_size, .userspace_addr = (uint64_t)guest_mem,
+    };
+    if (ioctl(vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) die("KVM_SET_USER_MEMORY_REGION");
+
+    struct kvm_cpuid2 *cpuid = calloc(1, sizeof *cpuid + 128 * sizeof(struct kvm_cpuid_entry2));
+    cpuid->nent = 128;
+    if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) die("KVM_GET_SUPPORTED_CPUID");
+
+    struct vcpu vcpus[MAX_VCPUS];
+    pthread_t threads[MAX_VCPUS];
+    memset(vcpus, 0, sizeof vcpus);
+    for (int i = 0; i < vcpu_count; i++) {
+        vcpus[i].index = i;
+        vcpus[i].region = guest_mem + (size_t)i * REGION_SIZE;
+        prepare_region(&vcpus[i]);
+        setup_vcpu(&vcpus[i], cpuid);
+    }
+    for (int i = 0; i < vcpu_count; i++)
+        if (pthread_create(&threads[i], NULL, run_vcpu, &vcpus[i]) != 0) die("pthread_create");
+    int failed = 0;
+    for (int i = 0; i < vcpu_count; i++) {
+        pthread_join(threads[i], NULL);
+        struct vcpu *v = &vcpus[i];
+        printf("vcpu=%d io=%lu mmio=%lu hlt=%lu status=%s\n", i, v->io_work, v->mmio, v->hlt,
+               v->failed ? v->error : "ok");
+        failed |= v->failed;
+    }
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,160 @@
+package io.smtreplay.cli;
+
+import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.ingest.parse.ReadSummary;
+import io.smtreplay.ingest.parse.RefusedLine;
+import io.smtreplay.ingest.parse.TraceFileReader;
+import io.smtreplay.ingest.parse.TraceRecordSink;
+import io.smtreplay.profile.CostProfile;
+import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.profiles.ProfileException;
+import io.smtreplay.profiles.SmtConfigurations;
+import io.smtreplay.projectcli.ProjectReport;
+import io.smtreplay.projection.Projector;
+import io.smtreplay.projection.TraceProjector;
+import io.smtreplay.smt.SmtConfiguration;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code smtreplay project}: offline, no Kafka or Flink. Reads trace files, reconstructs the
+ * nested episodes of every vCPU thread, replays them on each SMT configuration and prints, per
+ * app, the projected speedups. Exit codes: 0 done, 1 a file could not be read, 2 bad arguments
+ * (unknown configuration, unusable profile).
+ */
+@Command(name = "smtreplay project", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Projects how much faster each app in a nested VM would be if VM traps were SMT thread handoffs "
+                    + "(SVt, ISCA 2019), from KVM host (L0) traces: raw ftrace, trace-cmd report or perf script.",
+            "Per app and configuration: speedup = (guest time + baseline episode time) / (guest time + projected "
+                    + "episode time), exits per level, exit multiplication, the reasons that save most, episodes "
+                    + "(incomplete ones by reason) and refused lines."})
+public final class ProjectCommand implements Callable<Integer> {
+
+    @Option(names = "--profile", paramLabel = "P", defaultValue = CostProfiles.DEFAULT,
+            description = "cost profile: a published name (isca19-table1, hyperturtle-silver4216) or a JSON file "
+                    + "(default: ${DEFAULT-VALUE})")
+    String profile;
+
+    @Option(names = "--config", paramLabel = "LIST", defaultValue = "baseline,svt-sw,svt-hw",
+            description = "comma-separated SMT configurations (default: ${DEFAULT-VALUE})")
+    String config;
+
+    @Option(names = "--config-file", paramLabel = "FILE",
+            description = "JSON file defining more configurations: {\"configurations\": [{\"name\", \"contexts\", "
+                    + "\"partition\": {\"L0\", \"L1\", \"L2\"}}]}")
+    Path configFile;
+
+    @Option(names = "--app", paramLabel = "NAME",
+            description = "app label for every event (default: one app per file, named after the file)")
+    String app;
+
+    @Option(names = "--json", description = "print JSON (times in ns) instead of the tables")
+    boolean json;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "trace files, - for standard input")
+    List<String> files;
+
+    private PrintStream out = System.out;
+    private PrintStream err = System.err;
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command with the given streams; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        ProjectCommand command = new ProjectCommand();
+        command.out = out;
+        command.err = err;
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        CostProfile costs;
+        List<SmtConfiguration> configurations;
+        try {
+            costs = CostProfiles.load(profile);
+            SmtConfigurations known = configFile == null ? SmtConfigurations.named()
+                    : SmtConfigurations.withFile(configFile);
+            configurations = known.resolve(config);
+        } catch (ProfileException e) {
+            err.println("smtreplay project: " + e.getMessage());
+            return 2;
+        }
+        TraceProjector projector = new TraceProjector(new Projector(configurations, costs));
+        Map<String, Long> refused = new TreeMap<>();
+        Map<String, RefusedLine> examples = new TreeMap<>();
+        long lines = 0;
+        long events = 0;
+        for (String file : files) {
+            String appName = app != null ? app : appOf(file);
+            ReadSummary summary;
+            try {
+                summary = TraceFileReader.read(file, new TraceRecordSink() {
+                    @Override
+                    public void onEvent(ParsedEvent parsed) {
+                        projector.accept(appName, parsed.source(), parsed.event());
+                    }
+
+                    @Override
+                    public void onRefused(RefusedLine line) {
+                        examples.putIfAbsent(line.reason().code(), line);
+                    }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                err.println("smtreplay project: cannot read " + file + ": " + e.getMessage());
+                return 1;
+            }
+            lines += summary.lines();
+            events += summary.events();
+            summary.refusedByReason().forEach((reason, n) -> refused.merge(reason.code(), n, Long::sum));
+        }
+        projector.finish();
+        List<String> refusedExamples = examples.values().stream()
+                .map(l -> l.reason().code() + " at " + l.source() + ":" + l.lineNumber() + ": " + l.text().strip())
+                .toList();
+        ProjectReport report = new ProjectReport(costs, configurations, projector.byApp(), projector.trackerCounters(),
+                projector.vcpuThreadsByApp(),
+                new ProjectReport.InputSummary(files, lines, events, refused, refusedExamples));
+        PrintWriter writer = new PrintWriter(out, false, StandardCharsets.UTF_8);
+        if (json) {
+            report.printJson(writer);
+        } else {
+            report.printText(writer);
+        }
+        return 0;
+    }
+
+    /**
+     * The app a file's events belong to without --app: the file's name without {@code .gz} and
+     * a final extension of letters ({@code .txt}, {@code .dat}); {@code k6.1} stays.
+     */
+    static String appOf(String file) {
+        if (file.equals("-")) {
+            return "stdin";
+        }
+        String name = Path.of(file).getFileName().toString();
+        if (name.endsWith(".gz")) {
+            name = name.substring(0, name.length() - 3);
+        }
+        return name.replaceFirst("\\.[A-Za-z]+$", "");
+    }
+}

@@ -1,0 +1,99 @@
+package io.smtreplay.projectcli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smtreplay.cli.ProjectCommand;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProjectCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run project(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ProjectCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void labNestedTraceGetsATablePerConfiguration() {
+        String lab = SharedTraces.file("lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
+        Run run = project(lab);
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("app svm-nested-tinyvmm-k6.1-n2000:"), run.out());
+        assertTrue(run.out().contains("L2_EXIT_REFLECTED 6000"), run.out());
+        assertTrue(run.out().contains("incomplete 1 {TRACE_ENDED=1}"), run.out());
+        for (String config : new String[] {"baseline", "svt-sw", "svt-hw"}) {
+            assertTrue(run.out().lines().anyMatch(l -> l.trim().startsWith(config + " ")), config + " row in\n" + run.out());
+        }
+        assertTrue(run.out().contains("reasons saving most on svt-hw"), run.out());
+    }
+
+    @Test
+    void jsonCarriesTheSameFiguresForScripts() throws Exception {
+        String lab = SharedTraces.file("lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
+        Run run = project("--json", "--app", "tinyvmm", "--config", "svt-hw,baseline", lab);
+        assertEquals(0, run.code(), run.err());
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        JsonNode app = root.get("apps").get(0);
+        assertEquals("tinyvmm", app.get("app").asText());
+        assertEquals(6000, app.get("episodes").get("L2_EXIT_REFLECTED").asLong());
+        assertEquals(6025, app.get("exits").get("L2").asLong());
+        assertEquals(12058, app.get("exits").get("L1").asLong());
+        assertEquals(18074.0 / 6024, app.get("exitMultiplication").asDouble(), 1e-9);
+        JsonNode hw = app.get("configurations").get(0);
+        assertEquals("svt-hw", hw.get("name").asText());
+        assertTrue(hw.get("speedup").asDouble() > 1.0);
+        assertEquals(hw.get("baselineNs").asLong(), app.get("configurations").get(1).get("projectedNs").asLong(),
+                "baseline projects to what was observed");
+        assertTrue(hw.get("reasons").size() > 0);
+    }
+
+    @Test
+    void unknownConfigurationOrProfileIsABadArgument() {
+        Run config = project("--config", "svt-xx", "whatever.txt");
+        assertEquals(2, config.code());
+        assertTrue(config.err().contains("svt-xx"), config.err());
+        Run profile = project("--profile", "nope", "whatever.txt");
+        assertEquals(2, profile.code());
+        assertTrue(profile.err().contains("nope"), profile.err());
+        assertEquals(2, project().code(), "a file is required");
+    }
+
+    @Test
+    void anUnreadableFileExitsWithOne() {
+        Run run = project(dir.resolve("missing.txt").toString());
+        assertEquals(1, run.code());
+        assertTrue(run.err().contains("missing.txt"), run.err());
+    }
+
+    @Test
+    void userConfigurationsAreProjectedToo() throws Exception {
+        Path configs = dir.resolve("configs.json");
+        Files.writeString(configs, """
+                { "configurations": [ { "name": "smt2-l1-alone", "contexts": 2, "partition": { "L0": 0, "L1": 1, "L2": 0 } } ] }
+                """);
+        String lab = SharedTraces.file("lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
+        Run run = project("--json", "--config-file", configs.toString(), "--config", "svt-sw,smt2-l1-alone", lab);
+        assertEquals(0, run.code(), run.err());
+        JsonNode configsOut = new ObjectMapper().readTree(run.out()).get("apps").get(0).get("configurations");
+        assertEquals("smt2-l1-alone", configsOut.get(1).get("name").asText());
+        assertTrue(configsOut.get(1).get("speedup").asDouble() > configsOut.get(0).get("speedup").asDouble(),
+                "svt-sw's partition under another name gets the profile's default handoff (free), not svt-sw's mwait");
+    }
+}
