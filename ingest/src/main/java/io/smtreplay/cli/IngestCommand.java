@@ -3,11 +3,11 @@ package io.smtreplay.cli;
 import io.smtreplay.ingest.IngestMetrics;
 import io.smtreplay.ingest.KafkaTracePublisher;
 import io.smtreplay.ingest.Labels;
-import io.smtreplay.ingest.parse.ParsedEvent;
 import io.smtreplay.ingest.parse.ReadSummary;
-import io.smtreplay.ingest.parse.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
-import io.smtreplay.ingest.parse.TraceRecordSink;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,9 +89,15 @@ public final class IngestCommand implements Callable<Integer> {
             }
             boolean terminal = System.console() != null;
             for (String file : files) {
-                ProgressSink sink = new ProgressSink(publisher, terminal ? err : null, file);
-                ReadSummary s = TraceFileReader.read(file, sink);
-                sink.done();
+                ReadSummary s;
+                if (file.equals("-")) {
+                    s = TraceFileReader.read(file, publisher);
+                } else {
+                    try (ProgressBar bar = new ProgressBar(Files.newInputStream(Path.of(file)), Files.size(Path.of(file)),
+                            terminal ? err : null, file)) {
+                        s = TraceFileReader.read(file, bar, publisher);
+                    }
+                }
                 publisher.flush();
                 events += s.events();
                 refused += s.refused();
@@ -104,41 +110,66 @@ public final class IngestCommand implements Callable<Integer> {
         return CliSupport.OK;
     }
 
-    /** Passes records on and, on a terminal, redraws a one-line progress counter every 100k lines. */
-    private static final class ProgressSink implements TraceRecordSink {
-        private final TraceRecordSink next;
+    /**
+     * Counts the bytes read from a file (compressed bytes for .gz) and, on a terminal, redraws
+     * {@code [#####-----] 52% file} on stderr at most every 200 ms for files over 8 MiB.
+     */
+    private static final class ProgressBar extends FilterInputStream {
+        private static final long MIN_SIZE = 8L << 20;
+        private final long size;
         private final PrintStream terminal;
         private final String file;
-        private long records;
+        private long read;
+        private long lastDraw;
 
-        ProgressSink(TraceRecordSink next, PrintStream terminal, String file) {
-            this.next = next;
-            this.terminal = terminal;
+        ProgressBar(InputStream in, long size, PrintStream terminal, String file) {
+            super(in);
+            this.size = size;
+            this.terminal = size >= MIN_SIZE ? terminal : null;
             this.file = file;
         }
 
         @Override
-        public void onEvent(ParsedEvent event) {
-            next.onEvent(event);
-            tick();
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                advance(1);
+            }
+            return b;
         }
 
         @Override
-        public void onRefused(RefusedLine refused) {
-            next.onRefused(refused);
-            tick();
+        public int read(byte[] buffer, int off, int len) throws IOException {
+            int n = super.read(buffer, off, len);
+            if (n > 0) {
+                advance(n);
+            }
+            return n;
         }
 
-        private void tick() {
-            if (terminal != null && ++records % 100_000 == 0) {
-                terminal.printf("\r%s: %,d records ...", file, records);
+        private void advance(int n) {
+            read += n;
+            long now = System.nanoTime();
+            if (terminal != null && now - lastDraw > 200_000_000L) {
+                lastDraw = now;
+                draw();
             }
         }
 
-        void done() {
-            if (terminal != null && records >= 100_000) {
-                terminal.printf("\r%s: %,d records    %n", file, records);
+        private void draw() {
+            int percent = (int) Math.min(100, read * 100 / Math.max(1, size));
+            String bar = "#".repeat(percent / 5) + "-".repeat(20 - percent / 5);
+            terminal.printf("\r[%s] %3d%% %s", bar, percent, file);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (terminal != null) {
+                read = size;
+                draw();
+                terminal.println();
             }
+            super.close();
         }
     }
 }

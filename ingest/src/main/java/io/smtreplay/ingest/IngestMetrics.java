@@ -20,8 +20,10 @@ public final class IngestMetrics implements AutoCloseable {
             .help("records Kafka did not acknowledge").register(registry);
     private HTTPServer server;
 
-    public void serve(int port) throws IOException {
+    /** Serves {@code /metrics} on {@code port} (0: any free port); returns the port. */
+    public int serve(int port) throws IOException {
         server = HTTPServer.builder().port(port).registry(registry).buildAndStart();
+        return server.getPort();
     }
 
     public void event(Labels labels) {

@@ -32,6 +32,9 @@ final class NonRecordClassifier {
             }
             return new RefusedLineKind(RefusalReason.ANNOTATION, "'#' comment");
         }
+        if (t.matches("cpus=\\d+|version = \\d+|CPU \\d+ is empty|CPU\\d+ data recorded at offset=.*")) {
+            return new RefusedLineKind(RefusalReason.FTRACE_HEADER, "trace-cmd report header");
+        }
         if (t.startsWith("$ ") || t.equals("$") || t.matches("\\[[^\\]]*\\][#$].*") || isCommand(t)
                 || t.matches("\\^[A-Z@].*")) {
             return new RefusedLineKind(RefusalReason.COMMAND, "shell prompt, command or control key");

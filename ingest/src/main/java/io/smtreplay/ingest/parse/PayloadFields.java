@@ -1,9 +1,7 @@
 package io.smtreplay.ingest.parse;
 
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -12,12 +10,19 @@ import java.util.Set;
  * Tolerant on purpose: fields an author elided are simply absent.
  */
 final class PayloadFields {
-    private final Map<String, List<String>> values = new HashMap<>();
-    private final String lastToken;
+    /** Keys found, in order; for key i its values are tokens[valueStart[i] .. valueEnd[i]). Linear search: formats have few fields. */
+    private final String[] tokens;
+    private final String[] foundKeys;
+    private final int[] valueStart;
+    private final int[] valueEnd;
+    private int found;
     private final boolean lastIsKey;
 
-    private PayloadFields(String lastToken, boolean lastIsKey) {
-        this.lastToken = lastToken;
+    private PayloadFields(String[] tokens, boolean lastIsKey) {
+        this.tokens = tokens;
+        this.foundKeys = new String[tokens.length];
+        this.valueStart = new int[tokens.length];
+        this.valueEnd = new int[tokens.length];
         this.lastIsKey = lastIsKey;
     }
 
@@ -59,19 +64,32 @@ final class PayloadFields {
     }
 
     static PayloadFields of(String[] tokens, Set<String> keys) {
-        PayloadFields f = new PayloadFields(tokens.length == 0 ? null : tokens[tokens.length - 1],
+        PayloadFields f = new PayloadFields(tokens,
                 tokens.length > 0 && keys.contains(normalizeKey(tokens[tokens.length - 1])));
-        List<String> current = null;
-        for (String token : tokens) {
-            String key = normalizeKey(token);
-            if (keys.contains(key) && !f.values.containsKey(key)) {
-                current = new ArrayList<>(2);
-                f.values.put(key, current);
-            } else if (current != null) {
-                current.add(token);
+        for (int i = 0; i < tokens.length; i++) {
+            String key = normalizeKey(tokens[i]);
+            if (keys.contains(key) && f.indexOf(key) < 0) {
+                if (f.found > 0) {
+                    f.valueEnd[f.found - 1] = i;
+                }
+                f.foundKeys[f.found] = key;
+                f.valueStart[f.found] = i + 1;
+                f.found++;
             }
         }
+        if (f.found > 0) {
+            f.valueEnd[f.found - 1] = tokens.length;
+        }
         return f;
+    }
+
+    private int indexOf(String key) {
+        for (int i = 0; i < found; i++) {
+            if (foundKeys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     static String normalizeKey(String token) {
@@ -79,29 +97,26 @@ final class PayloadFields {
     }
 
     boolean has(String key) {
-        return values.containsKey(key);
+        return indexOf(key) >= 0;
     }
 
     boolean hasValue(String key) {
-        List<String> v = values.get(key);
-        return v != null && !v.isEmpty();
+        int i = indexOf(key);
+        return i >= 0 && valueEnd[i] > valueStart[i];
     }
 
     List<String> get(String key) {
-        return values.getOrDefault(key, List.of());
+        int i = indexOf(key);
+        return i < 0 ? List.of() : Arrays.asList(tokens).subList(valueStart[i], valueEnd[i]);
     }
 
     String first(String key) {
-        List<String> v = values.get(key);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        int i = indexOf(key);
+        return i < 0 || valueEnd[i] == valueStart[i] ? null : tokens[valueStart[i]];
     }
 
     boolean lastIsKey() {
         return lastIsKey;
-    }
-
-    String lastToken() {
-        return lastToken;
     }
 
     /** Hex with or without {@code 0x} (the kernel prints {@code 0x%llx}, libtraceevent's plugin {@code %llx}). */

@@ -7,7 +7,7 @@ package io.smtreplay.ingest.parse;
  */
 public enum RefusalReason {
     BLANK("blank", "empty or whitespace-only line"),
-    FTRACE_HEADER("ftrace-header", "raw ftrace '#' header or comment line"),
+    FTRACE_HEADER("ftrace-header", "the header of a raw ftrace file (# lines) or of trace-cmd report (cpus=N)"),
     SEPARATOR("separator", "a separator line (----, ====, ...)"),
     ANNOTATION("annotation", "prose or an author's note, not a trace record"),
     TABLE("table", "a row of a table (perf kvm stat, kvm_stat, perf stat counts, histograms)"),

@@ -297,6 +297,7 @@ class TracepointFormatsTest {
         assertEquals(RefusalReason.NOT_KVM_EVENT, refusedOnly("           CPU 0/KVM-7289    [023] d....  2925.640963:"
                 + " <hack>: Set DRs, DR6 = 0xffff0ff1").reason());
         assertEquals(RefusalReason.FTRACE_HEADER, refusedOnly("# tracer: nop").reason());
+        assertEquals(RefusalReason.FTRACE_HEADER, refusedOnly("cpus=2").reason());
         assertEquals(RefusalReason.TABLE, refusedOnly("           MSR_WRITE        232    75.08%     0.00%      0.24us     15.62us"
                 + "      0.78us ( +-  11.73% )").reason());
         assertEquals(RefusalReason.TABLE, refusedOnly(" kvm_entry                                      1133   20.5       80").reason());
