@@ -38,6 +38,10 @@ public final class AppWindowResults extends ProcessWindowFunction<ProjectionAccu
     @Override
     public void open(OpenContext openContext) {
         metrics = new ContractMetrics(getRuntimeContext().getMetricGroup());
+        // every reason exported from the start: a missing series is not a zero to Prometheus
+        for (IncompleteReason reason : IncompleteReason.values()) {
+            metrics.counter(ReplayMetrics.EPISODES_INCOMPLETE_TOTAL, "reason", reasonLabel(reason));
+        }
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.smtreplay.replay.function;
 
 import io.smtreplay.replay.metrics.ReplayMetrics;
+import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.SourceRecord;
+import java.util.List;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -20,6 +22,13 @@ public final class SplitRefused extends ProcessFunction<SourceRecord, ExitEvent>
     @Override
     public void open(OpenContext openContext) {
         metrics = new ContractMetrics(getRuntimeContext().getMetricGroup());
+        // every reason exported from the start: a missing series is not a zero to Prometheus
+        for (String reason : List.of(ExitEventRecordDeserializer.UNDECODABLE, ExitEventRecordDeserializer.NO_VALUE)) {
+            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", ExitEventRecordDeserializer.STAGE, "reason", reason);
+        }
+        for (String reason : List.of(Refusals.NO_TIMESTAMP, Refusals.NO_THREAD)) {
+            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY, "reason", reason);
+        }
     }
 
     @Override

@@ -6,7 +6,7 @@ import io.smtreplay.episode.EpisodeTracker;
 import io.smtreplay.episode.GuestInterval;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
-import io.smtreplay.replay.ExitEventMapping;
+import io.smtreplay.ingest.ExitEventMapping;
 import io.smtreplay.replay.metrics.ReplayMetrics;
 import io.smtreplay.schemas.ExitEvent;
 import java.util.ArrayList;
@@ -64,6 +64,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
                 Types.LIST(TypeInformation.of(ExitEvent.class))));
         vcpu = getRuntimeContext().getState(new ValueStateDescriptor<>("vcpu", TypeInformation.of(VcpuState.class)));
         metrics = new ContractMetrics(getRuntimeContext().getMetricGroup());
+        metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY, "reason", Refusals.LATE);
     }
 
     @Override

@@ -7,10 +7,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import org.apache.flink.metrics.LogicalScopeProvider;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
@@ -64,46 +61,51 @@ public final class SmtreplayPrometheusReporter extends AbstractPrometheusReporte
 
     @Override
     public void notifyOfAddedMetric(Metric metric, String metricName, MetricGroup group) {
-        List<String> labels = contractLabels(group);
+        Labels labels = contractLabels(group);
         if (labels == null) {
             super.notifyOfAddedMetric(metric, metricName, group);
         } else {
-            contract.add(ReplayMetrics.PREFIX + metricName, labels, labelValues(labels, group), metric);
+            contract.add(ReplayMetrics.PREFIX + metricName, labels.names, labels.values, metric);
         }
     }
 
     @Override
     public void notifyOfRemovedMetric(Metric metric, String metricName, MetricGroup group) {
-        List<String> labels = contractLabels(group);
+        Labels labels = contractLabels(group);
         if (labels == null) {
             super.notifyOfRemovedMetric(metric, metricName, group);
         } else {
-            contract.remove(ReplayMetrics.PREFIX + metricName, labelValues(labels, group), metric);
+            contract.remove(ReplayMetrics.PREFIX + metricName, labels.values, metric);
         }
+    }
+
+    private record Labels(List<String> names, List<String> values) {
     }
 
     /**
-     * The label names of a contract metric: the key groups after the marker group (a key group
-     * is part of the logical scope, its value is not); null when the metric is not a contract one.
+     * The labels of a contract metric: the (key, value) groups after the marker group in the
+     * metric's scope; null when the metric is not a contract one. (Not the logical scope: Flink
+     * caches that string per group, and it must stay the one Flink's exporter computes.)
      */
-    private static List<String> contractLabels(MetricGroup group) {
-        String scope = LogicalScopeProvider.castFrom(group).getLogicalScope(s -> s, '\u0001');
-        List<String> parts = Arrays.asList(scope.split("\u0001"));
-        int marker = parts.indexOf(ReplayMetrics.MARKER_GROUP);
-        if (marker < 0) {
+    private static Labels contractLabels(MetricGroup group) {
+        String[] scope = group.getScopeComponents();
+        int marker = -1;
+        for (int i = scope.length - 1; i >= 0; i--) {
+            if (ReplayMetrics.MARKER_GROUP.equals(scope[i])) {
+                marker = i;
+                break;
+            }
+        }
+        if (marker < 0 || (scope.length - marker - 1) % 2 != 0) {
             return null;
         }
-        return new ArrayList<>(parts.subList(marker + 1, parts.size()));
-    }
-
-    private static List<String> labelValues(List<String> labels, MetricGroup group) {
-        Map<String, String> variables = group.getAllVariables();
-        List<String> values = new ArrayList<>(labels.size());
-        for (String label : labels) {
-            String value = variables.get("<" + label + ">");
-            values.add(value == null ? "" : value);
+        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (int i = marker + 1; i < scope.length; i += 2) {
+            names.add(scope[i]);
+            values.add(scope[i + 1]);
         }
-        return values;
+        return new Labels(names, values);
     }
 
     /**

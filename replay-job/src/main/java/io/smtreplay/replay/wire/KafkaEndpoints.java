@@ -1,17 +1,15 @@
 package io.smtreplay.replay.wire;
 
-import io.smtreplay.replay.ReplayTopics;
 import io.smtreplay.schemas.AppSpeedup;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
 import java.nio.charset.StandardCharsets;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
-import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 
 /**
  * The job's Kafka source and sinks. Results are written in Kafka transactions committed with
@@ -25,10 +23,13 @@ public final class KafkaEndpoints {
     static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
 
     private final String bootstrap;
+    private final Topics topics;
     private final String group;
 
-    public KafkaEndpoints(String bootstrap, String group) {
+    /** @param group consumer group and prefix of the transactional ids: one per job */
+    public KafkaEndpoints(String bootstrap, Topics topics, String group) {
         this.bootstrap = bootstrap;
+        this.topics = topics;
         this.group = group;
     }
 
@@ -37,12 +38,17 @@ public final class KafkaEndpoints {
      * (the job ends when it has replayed them), else unbounded.
      */
     public KafkaSource<SourceRecord> exits(boolean bounded) {
+        return exits(bounded, new ExitEventRecordDeserializer());
+    }
+
+    /** The exits topic read with another deserializer (tests inject failures through it). */
+    public KafkaSource<SourceRecord> exits(boolean bounded, KafkaRecordDeserializationSchema<SourceRecord> deserializer) {
         KafkaSourceBuilder<SourceRecord> b = KafkaSource.<SourceRecord>builder()
                 .setBootstrapServers(bootstrap)
-                .setTopics(ReplayTopics.EXITS)
+                .setTopics(topics.exits())
                 .setGroupId(group)
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new ExitEventRecordDeserializer())
+                .setDeserializer(deserializer)
                 .setProperty("isolation.level", "read_committed");
         if (bounded) {
             b.setBounded(OffsetsInitializer.latest());
@@ -53,11 +59,8 @@ public final class KafkaEndpoints {
     public KafkaSink<AppSpeedup> speedups() {
         return KafkaSink.<AppSpeedup>builder()
                 .setBootstrapServers(bootstrap)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<AppSpeedup>builder()
-                        .setTopic(ReplayTopics.SPEEDUPS)
-                        .setKeySerializationSchema((SerializationSchema<AppSpeedup>) KafkaEndpoints::resultKey)
-                        .setValueSerializationSchema(new WireSerializationSchema<>(WireCodec::appSpeedups))
-                        .build())
+                .setRecordSerializer(new WireRecordSerializer<>(topics.speedups(), KafkaEndpoints::resultKey,
+                        WireCodec::appSpeedups))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(group + "-speedups")
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
@@ -67,10 +70,7 @@ public final class KafkaEndpoints {
     public KafkaSink<RejectedLine> deadLetters() {
         return KafkaSink.<RejectedLine>builder()
                 .setBootstrapServers(bootstrap)
-                .setRecordSerializer(KafkaRecordSerializationSchema.<RejectedLine>builder()
-                        .setTopic(ReplayTopics.DEAD_LETTERS)
-                        .setValueSerializationSchema(new WireSerializationSchema<>(WireCodec::rejectedLines))
-                        .build())
+                .setRecordSerializer(new WireRecordSerializer<>(topics.deadLetters(), null, WireCodec::rejectedLines))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(group + "-refused")
                 .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)

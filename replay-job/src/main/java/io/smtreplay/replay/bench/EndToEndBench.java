@@ -1,0 +1,173 @@
+package io.smtreplay.replay.bench;
+
+import io.smtreplay.episode.Episode;
+import io.smtreplay.episode.EpisodeSink;
+import io.smtreplay.episode.EpisodeTracker;
+import io.smtreplay.episode.GuestInterval;
+import io.smtreplay.ingest.ExitEventMapping;
+import io.smtreplay.ingest.Labels;
+import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.profile.CostProfile;
+import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.projection.ProjectionAccumulator;
+import io.smtreplay.projection.Projector;
+import io.smtreplay.replay.ReplayJob;
+import io.smtreplay.replay.ReplaySettings;
+import io.smtreplay.replay.embedded.EmbeddedKafka;
+import io.smtreplay.replay.embedded.ExitEventProducer;
+import io.smtreplay.replay.embedded.LocalFlink;
+import io.smtreplay.replay.embedded.SpeedupsTopic;
+import io.smtreplay.replay.wire.KafkaEndpoints;
+import io.smtreplay.replay.wire.Topics;
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.WireCodec;
+import io.smtreplay.smt.SmtConfiguration;
+import io.smtreplay.synth.KernelEra;
+import io.smtreplay.synth.SynthSpec;
+import io.smtreplay.synth.TraceSynthesizer;
+import io.smtreplay.synth.Workload;
+import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.TraceFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * End-to-end throughput of the replay job (parallelism 2, in-process broker, MiniCluster) beside a
+ * plain Kafka consumer reading the same records in the same run, and the keyed state a vCPU holds.
+ *
+ * <pre>java -cp replay-job/target/classes:$(cat replay-job/target/classpath.txt) \
+ *     io.smtreplay.replay.bench.EndToEndBench [vcpus] [trace-ms]</pre>
+ */
+public final class EndToEndBench {
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("log4j2.configurationFile", "smtreplay-log4j2.xml");
+        int vcpus = args.length > 0 ? Integer.parseInt(args[0]) : 16;
+        long traceNs = (args.length > 1 ? Long.parseLong(args[1]) : 60) * 1_000_000L;
+        CostProfile profile = CostProfiles.defaultProfile();
+        SynthSpec spec = new SynthSpec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, vcpus, traceNs, 7, null, true);
+        Topics topics = Topics.DEFAULT;
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(); LocalFlink flink = LocalFlink.start(2, 0)) {
+            kafka.createTopics(topics.partitions(2));
+            long events = publish(spec, profile, kafka.bootstrapServers(), topics.exits());
+
+            long t0 = System.nanoTime();
+            long consumed = consumeAll(kafka.bootstrapServers(), topics.exits(), events);
+            double consumerSeconds = (System.nanoTime() - t0) / 1e9;
+
+            ReplaySettings settings = ReplaySettings.defaults(new Projector(SmtConfiguration.NAMED, profile), profile.name())
+                    .withWindow(Duration.ofMillis(10)).withOutOfOrderness(Duration.ofMillis(1))
+                    .withCheckpointInterval(Duration.ofSeconds(2));
+            KafkaEndpoints io = new KafkaEndpoints(kafka.bootstrapServers(), topics, "bench");
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(ReplayJob.environmentConfiguration());
+            new ReplayJob(settings, io.exits(true), io.speedups(), io.deadLetters()).build(env);
+            long t1 = System.nanoTime();
+            flink.execute(env);
+            double jobSeconds = (System.nanoTime() - t1) / 1e9;
+            int results = SpeedupsTopic.readAll(kafka.bootstrapServers(), topics.speedups()).size();
+
+            System.out.printf("events %d (%s, %d vCPUs, %d ms of trace)%n", events, spec.workload().cliName(), vcpus, traceNs / 1_000_000);
+            System.out.printf("plain consumer: %d records in %.2f s = %.0f records/s%n", consumed, consumerSeconds, consumed / consumerSeconds);
+            System.out.printf("replay job (parallelism 2, job submission to end): %.2f s = %.0f events/s = %.0f %% of the consumer; %d results%n",
+                    jobSeconds, events / jobSeconds, 100 * (events / jobSeconds) / (consumed / consumerSeconds), results);
+            stateSize(spec, profile, settings);
+        }
+    }
+
+    private static long publish(SynthSpec spec, CostProfile profile, String bootstrap, String topic) {
+        Labels labels = new Labels("bench-host", null, spec.appLabel());
+        long[] n = {0};
+        try (ExitEventProducer producer = new ExitEventProducer(bootstrap, topic)) {
+            new TraceSynthesizer(spec, profile).emit(e ->
+                    producer.publish(ExitEventMapping.toAvro(new ParsedEvent("bench", -1, n[0]++, e), labels)));
+            producer.flush();
+        }
+        return n[0];
+    }
+
+    private static long consumeAll(String bootstrap, String topic, long expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        long n = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (n < expected) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
+                n += records.count();
+            }
+        }
+        return n;
+    }
+
+    /**
+     * What one vCPU keeps in keyed state, as checkpointed: its tracker (Java serialization), one
+     * open window's projection, and the events waiting for the watermark (Avro single-object bytes).
+     */
+    private static void stateSize(SynthSpec spec, CostProfile profile, ReplaySettings settings) {
+        Projector projector = settings.projector();
+        EpisodeTracker tracker = new EpisodeTracker(0);
+        ProjectionAccumulator window = projector.newAccumulator();
+        WireCodec<ExitEvent> codec = WireCodec.exitEvents();
+        Labels labels = new Labels("bench-host", null, spec.appLabel());
+        long windowNs = settings.window().toNanos();
+        long[] firstTid = {Long.MIN_VALUE};
+        long[] firstTs = {Long.MIN_VALUE};
+        long[] eventBytes = {0, 0};
+        long[] boundEvents = {0};
+        EpisodeSink sink = new EpisodeSink() {
+            @Override
+            public void episode(Episode episode) {
+                projector.record(episode, window);
+            }
+
+            @Override
+            public void guestTime(GuestInterval interval) {
+                projector.record(interval, window);
+            }
+        };
+        new TraceSynthesizer(spec, profile).emit(e -> {
+            if (firstTid[0] == Long.MIN_VALUE) {
+                firstTid[0] = e.tid();
+                firstTs[0] = e.timestampNs();
+            }
+            if (e.tid() != firstTid[0] || e.timestampNs() - firstTs[0] >= windowNs) {
+                return;
+            }
+            tracker.accept(e, sink);
+            eventBytes[0] += codec.encode(ExitEventMapping.toAvro(new ParsedEvent("bench", -1, 0, e), labels)).length;
+            eventBytes[1]++;
+            if (e.timestampNs() - firstTs[0] < settings.outOfOrderness().toNanos()) {
+                boundEvents[0]++;
+            }
+        });
+        long trackerBytes = javaSerializedSize(tracker);
+        long windowBytes = javaSerializedSize(window);
+        long avgEvent = eventBytes[1] == 0 ? 0 : eventBytes[0] / eventBytes[1];
+        System.out.printf("keyed state per vCPU: tracker %d B, one %d ms window's projection %d B, pending events "
+                        + "%d in a %d µs bound x %d B = %d B%n", trackerBytes, windowNs / 1_000_000, windowBytes,
+                boundEvents[0], settings.outOfOrderness().toNanos() / 1000, avgEvent, boundEvents[0] * avgEvent);
+    }
+
+    private static long javaSerializedSize(Serializable o) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.size();
+    }
+}

@@ -1,0 +1,40 @@
+package io.smtreplay.replay.wire;
+
+import io.smtreplay.schemas.WireCodec;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.flink.util.function.SerializableSupplier;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * One wire record per element. The Kafka record gets no timestamp from Flink: the job's event time
+ * is trace-clock nanoseconds (see EventTime), which brokers refuse as a record timestamp, so the
+ * producer stamps the wall clock instead.
+ */
+final class WireRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String topic;
+    private final SerializableFunction<T, byte[]> key;
+    private final WireSerializationSchema<T> value;
+
+    /** @param key null for records without key */
+    WireRecordSerializer(String topic, SerializableFunction<T, byte[]> key, SerializableSupplier<WireCodec<T>> codec) {
+        this.topic = topic;
+        this.key = key;
+        this.value = new WireSerializationSchema<>(codec);
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        value.open(context);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+        return new ProducerRecord<>(topic, null, null, key == null ? null : key.apply(element), value.serialize(element));
+    }
+}

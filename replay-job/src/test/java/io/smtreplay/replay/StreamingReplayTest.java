@@ -1,0 +1,312 @@
+package io.smtreplay.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smtreplay.ingest.ExitEventMapping;
+import io.smtreplay.profile.CostProfile;
+import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.projection.ProjectionAccumulator;
+import io.smtreplay.projection.Projector;
+import io.smtreplay.projection.TraceProjector;
+import io.smtreplay.replay.embedded.EmbeddedKafka;
+import io.smtreplay.replay.embedded.ExitEventProducer;
+import io.smtreplay.replay.embedded.RunInput;
+import io.smtreplay.replay.embedded.SpeedupsTopic;
+import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
+import io.smtreplay.replay.wire.KafkaEndpoints;
+import io.smtreplay.replay.wire.SourceRecord;
+import io.smtreplay.replay.wire.Topics;
+import io.smtreplay.schemas.AppSpeedup;
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.smt.SmtConfiguration;
+import io.smtreplay.synth.KernelEra;
+import io.smtreplay.synth.SynthSpec;
+import io.smtreplay.synth.Workload;
+import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.TraceFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The job on a real in-process Kafka broker and one shared MiniCluster (parallelism 2): what it
+ * commits to the results topic against the model's offline projection of the same events, in
+ * order, shuffled within the out-of-orderness bound, and across an injected failure.
+ */
+class StreamingReplayTest {
+
+    private static final Path CHECKPOINTS = tempDir("smtreplay-test-checkpoints-");
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .setConfiguration(clusterConfig())
+            .build());
+
+    private static final Duration WINDOW = Duration.ofMillis(2);
+    private static final Duration BOUND = Duration.ofNanos(200_000);
+    private static final List<SynthSpec> SPECS = List.of(
+            new SynthSpec(Workload.CPUID_LOOP, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, 1, 4_000_000, 1, null, true),
+            new SynthSpec(Workload.NETPERF_RR, TraceFormat.FTRACE, KernelEra.V5_10, Isa.SVM, 2, 9_000_000, 2, null, true),
+            new SynthSpec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, 2, 9_000_000, 3, null, false));
+
+    private static EmbeddedKafka kafka;
+    private static CostProfile profile;
+    private static RunInput input;
+    private static List<AppSpeedup> inOrderResults;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = EmbeddedKafka.start();
+        profile = CostProfiles.defaultProfile();
+        input = RunInput.ofSynth(SPECS, profile);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        EmbeddedKafka.deleteTree(CHECKPOINTS);
+    }
+
+    @Test
+    void resultsTopicEqualsTheOfflineProjection() throws Exception {
+        Map<String, ProjectionAccumulator> batch = offline(input.events());
+        Map<String, Map<String, Long[]>> streamed = sums(inOrder());
+        assertEquals(batch.keySet(), streamed.keySet());
+        batch.forEach((app, acc) -> {
+            for (String config : acc.configurations()) {
+                Long[] s = streamed.get(app).get(config);
+                int i = acc.indexOf(config);
+                String what = app + " " + config;
+                assertEquals(acc.total().guestNs(), s[0], what + " guest");
+                assertEquals(acc.total().baselineNs(), s[1], what + " baseline");
+                assertEquals(acc.total().projectedNs(i), s[2], what + " projected");
+                assertEquals(acc.episodes().episodes(), s[3], what + " episodes");
+                assertEquals(acc.episodes().incomplete(), s[4], what + " incomplete");
+                assertEquals(acc.exits(io.smtreplay.episode.Level.L2), s[5], what + " L2 exits");
+            }
+            assertTrue(acc.total().episodes() > 100, app + " has episodes to compare");
+        });
+        assertTrue(inOrder().stream().map(AppSpeedup::getWindowStartNs).distinct().count() >= 3, "several windows");
+    }
+
+    @Test
+    void inputShuffledWithinTheBoundGivesTheSameResults() throws Exception {
+        Random random = new Random(42);
+        List<long[]> keys = new ArrayList<>();
+        List<ExitEvent> events = input.events();
+        for (int i = 0; i < events.size(); i++) {
+            keys.add(new long[] {events.get(i).getTimestampNs() + random.nextLong(BOUND.toNanos() / 2), i});
+        }
+        keys.sort(Comparator.comparingLong(k -> k[0]));
+        List<ExitEvent> shuffled = keys.stream().map(k -> events.get((int) k[1])).toList();
+        assertNotEquals(events, shuffled, "the shuffle moves events");
+
+        List<AppSpeedup> results = run(Topics.prefixed("shuffled-"), shuffled, new ExitEventRecordDeserializer(), 2_000);
+        assertEquals(sorted(inOrder()), sorted(results));
+    }
+
+    @Test
+    void restartFromCheckpointAfterAFailureCommitsEachResultOnce() throws Exception {
+        Topics topics = Topics.prefixed("failing-");
+        String group = "failing-job";
+        FailingOnce.reset();
+        Thread arm = new Thread(StreamingReplayTest::armAfterFirstCompletedCheckpoint, "arm-failure");
+        arm.setDaemon(true);
+        arm.start();
+        List<AppSpeedup> results = run(topics, input.events(), new FailingOnce(), 300, group);
+        assertTrue(FailingOnce.FAILED.get(), "the failure was injected after a checkpoint");
+        Set<String> keys = new HashSet<>();
+        for (AppSpeedup r : results) {
+            assertTrue(keys.add(r.getApp() + "/" + r.getConfig() + "/" + r.getWindowStartNs()), "duplicate " + r);
+        }
+        assertEquals(sorted(inOrder()), sorted(results));
+    }
+
+    // ---- the job on the shared cluster ----
+
+    private static synchronized List<AppSpeedup> inOrder() throws Exception {
+        if (inOrderResults == null) {
+            inOrderResults = run(Topics.prefixed("ordered-"), input.events(), new ExitEventRecordDeserializer(), 2_000);
+            assertFalse(inOrderResults.isEmpty());
+        }
+        return inOrderResults;
+    }
+
+    private static List<AppSpeedup> run(Topics topics, List<ExitEvent> events,
+                                        KafkaRecordDeserializationSchema<SourceRecord> deserializer, long checkpointMs) throws Exception {
+        return run(topics, events, deserializer, checkpointMs, topics.exits() + "-job");
+    }
+
+    private static List<AppSpeedup> run(Topics topics, List<ExitEvent> events,
+                                        KafkaRecordDeserializationSchema<SourceRecord> deserializer, long checkpointMs,
+                                        String group) throws Exception {
+        kafka.createTopics(topics.partitions(2));
+        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), topics.exits())) {
+            events.forEach(producer::publish);
+            producer.flush();
+        }
+        ReplaySettings settings = new ReplaySettings(new Projector(SmtConfiguration.NAMED, profile), profile.name(),
+                WINDOW, BOUND, Duration.ofSeconds(2), Duration.ofSeconds(60), 2, Duration.ofMillis(checkpointMs));
+        KafkaEndpoints io = new KafkaEndpoints(kafka.bootstrapServers(), topics, group);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration restart = new Configuration();
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        env.configure(restart);
+        new ReplayJob(settings, io.exits(true, deserializer), io.speedups(), io.deadLetters()).execute(env);
+        return SpeedupsTopic.readAll(kafka.bootstrapServers(), topics.speedups());
+    }
+
+    /** What `project` computes: the model's offline replay of the same events, per app. */
+    private static Map<String, ProjectionAccumulator> offline(List<ExitEvent> events) {
+        TraceProjector projector = new TraceProjector(new Projector(SmtConfiguration.NAMED, profile));
+        for (ExitEvent e : events) {
+            projector.accept(e.getApp(), e.getHost(), ExitEventMapping.fromAvro(e));
+        }
+        projector.finish();
+        return projector.byApp();
+    }
+
+    /** app -> config -> Σ over windows of guest, baseline, projected, episodes, incomplete, L2 exits. */
+    private static Map<String, Map<String, Long[]>> sums(List<AppSpeedup> results) {
+        Map<String, Map<String, Long[]>> out = new TreeMap<>();
+        for (AppSpeedup r : results) {
+            Long[] s = out.computeIfAbsent(r.getApp(), a -> new TreeMap<>())
+                    .computeIfAbsent(r.getConfig(), c -> new Long[] {0L, 0L, 0L, 0L, 0L, 0L});
+            s[0] += r.getGuestNs();
+            s[1] += r.getBaselineNs();
+            s[2] += r.getProjectedNs();
+            s[3] += r.getEpisodes();
+            s[4] += r.getIncompleteEpisodes();
+            s[5] += r.getExitsByLevel().getOrDefault("L2", 0L);
+        }
+        return out;
+    }
+
+    private static List<String> sorted(List<AppSpeedup> results) {
+        return results.stream().map(AppSpeedup::toString).sorted().toList();
+    }
+
+    // ---- failure injection ----
+
+    /** Decodes like the job's deserializer, slowly, and throws once when armed. */
+    static final class FailingOnce implements KafkaRecordDeserializationSchema<SourceRecord> {
+        static final AtomicBoolean ARMED = new AtomicBoolean();
+        static final AtomicBoolean FAILED = new AtomicBoolean();
+        static final AtomicLong SEEN = new AtomicLong();
+        private final ExitEventRecordDeserializer delegate = new ExitEventRecordDeserializer();
+
+        static void reset() {
+            ARMED.set(false);
+            FAILED.set(false);
+            SEEN.set(0);
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) throws IOException {
+            if (!FAILED.get()) {
+                if (ARMED.get() && FAILED.compareAndSet(false, true)) {
+                    throw new IOException("injected failure after " + SEEN.get() + " records");
+                }
+                // slow (1 ms per record) until the failure, so that a checkpoint completes mid-stream
+                SEEN.incrementAndGet();
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            delegate.deserialize(record, out);
+        }
+
+        @Override
+        public org.apache.flink.api.common.typeinfo.TypeInformation<SourceRecord> getProducedType() {
+            return delegate.getProducedType();
+        }
+    }
+
+    /** Arms the failure once the running job has completed a checkpoint (Flink's REST API says so). */
+    private static void armAfterFirstCompletedCheckpoint() {
+        Configuration client = FLINK.getClientConfiguration();
+        String rest = "http://" + client.get(RestOptions.ADDRESS) + ":" + client.get(RestOptions.PORT);
+        HttpClient http = HttpClient.newHttpClient();
+        ObjectMapper json = new ObjectMapper();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        try {
+            while (System.nanoTime() < deadline && !FailingOnce.ARMED.get()) {
+                for (JsonNode job : json.readTree(get(http, rest + "/jobs/overview")).path("jobs")) {
+                    if ("RUNNING".equals(job.path("state").asText())) {
+                        JsonNode counts = json.readTree(get(http, rest + "/jobs/" + job.path("jid").asText() + "/checkpoints"))
+                                .path("counts");
+                        if (counts.path("completed").asLong() > 0) {
+                            FailingOnce.ARMED.set(true);
+                        }
+                    }
+                }
+                Thread.sleep(50);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    // ---- cluster ----
+
+    private static Configuration clusterConfig() {
+        Configuration config = new Configuration();
+        config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, CHECKPOINTS.toUri().toString());
+        return config;
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
