@@ -4,6 +4,7 @@ import io.smtreplay.ingest.parse.ParsedEvent;
 import io.smtreplay.ingest.parse.ReadSummary;
 import io.smtreplay.ingest.parse.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
+import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.profiles.CostProfiles;
@@ -117,6 +118,11 @@ public final class ProjectCommand implements Callable<Integer> {
                     @Override
                     public void onRefused(RefusedLine line) {
                         examples.putIfAbsent(line.reason().code(), line);
+                    }
+
+                    @Override
+                    public void onEventsLost(EventsLost lost) {
+                        projector.eventsLost(lost.source(), lost.pcpu());
                     }
                 });
             } catch (IOException | UncheckedIOException e) {

@@ -96,4 +96,32 @@ class ProjectCommandTest {
         assertTrue(configsOut.get(1).get("speedup").asDouble() > configsOut.get(0).get("speedup").asDouble(),
                 "svt-sw's partition under another name gets the profile's default handoff (free), not svt-sw's mwait");
     }
+
+    /**
+     * A reflected L2 exit whose middle the tracer lost (ring-buffer overrun on its CPU) must not
+     * be projected as if whole: it is closed as incomplete with the reason EVENTS_LOST, and the
+     * vCPU's next exit starts a fresh episode.
+     */
+    @Test
+    void anOverrunOnTheVcpusCpuClosesItsOpenEpisodeAsEventsLost() throws Exception {
+        String p = "       CPU 0/KVM-4242    [002] d....   ";
+        String z = " info1 0x0000000000000000 info2 0x0000000000000000 intr_info 0x00000000 error_code 0x00000000";
+        Path trace = dir.resolve("overrun.txt");
+        Files.writeString(trace, String.join("\n",
+                p + "100.000000: kvm_entry: vcpu 0, rip 0x3000",
+                p + "100.000010: kvm_exit: vcpu 0 reason CPUID rip 0x3000" + z,
+                p + "100.000011: kvm_nested_vmexit: vcpu 0 reason CPUID rip 0x3000" + z,
+                p + "100.000012: kvm_nested_vmexit_inject: reason: CPUID ext_inf1: 0x0000000000000000 ext_inf2: 0x0000000000000000 ext_int: 0x00000000 ext_int_err: 0x00000000",
+                "CPU:2 [LOST 40 EVENTS]",
+                p + "100.000090: kvm_entry: vcpu 0, rip 0x3002",
+                p + "100.000100: kvm_exit: vcpu 0 reason HLT rip 0x3002" + z,
+                p + "100.000101: kvm_nested_vmexit: vcpu 0 reason HLT rip 0x3002" + z,
+                p + "100.000102: kvm_entry: vcpu 0, rip 0x3003", ""));
+
+        Run run = project("--json", trace.toString());
+
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("\"EVENTS_LOST\" : 1") || run.out().contains("\"EVENTS_LOST\":1"), run.out());
+        assertTrue(run.out().contains("events-lost"), run.out());
+    }
 }

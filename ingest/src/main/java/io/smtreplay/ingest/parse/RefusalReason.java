@@ -15,7 +15,13 @@ public enum RefusalReason {
     NOT_KVM_EVENT("not-kvm-event", "a trace record of another system (not kvm or kvmmmu)"),
     TRUNCATED("truncated", "a kvm record cut short: no payload, or a payload missing its fields"),
     MALFORMED_KVM_EVENT("malformed-kvm-event", "a kvm record whose fields do not parse"),
-    UNRECOGNIZED("unrecognized", "text in no known trace format");
+    UNRECOGNIZED("unrecognized", "text in no known trace format"),
+    /**
+     * The tracer's own mark of a ring-buffer overrun ({@code CPU:3 [LOST 1234 EVENTS]}). Not an
+     * event, so refused and kept like any other line, but also reported to
+     * {@link TraceRecordSink#onEventsLost}: episodes open on that CPU are no longer whole.
+     */
+    EVENTS_LOST("events-lost", "the tracer's mark of a ring-buffer overrun: events are missing here");
 
     private final String code;
     private final String description;

@@ -150,6 +150,13 @@ final class TraceLineParser {
             pending.setEvent(name, text);
             return;
         }
+        EventsLost lost = EventsLost.parse(source, lineNumber, text);
+        if (lost != null) {
+            refuse(lineNumber, raw, RefusalReason.EVENTS_LOST,
+                    "the tracer lost " + lost.count() + " events on CPU " + lost.pcpu());
+            sink.onEventsLost(lost);
+            return;
+        }
         NonRecordClassifier.RefusedLineKind kind = NonRecordClassifier.classify(text);
         refuse(lineNumber, raw, kind.reason(), kind.detail());
     }

@@ -5,4 +5,12 @@ public interface TraceRecordSink {
     void onEvent(ParsedEvent event);
 
     void onRefused(RefusedLine refused);
+
+    /**
+     * The tracer lost events here (its ring buffer overran); called right after the marker line
+     * was refused as {@link RefusalReason#EVENTS_LOST}. Consumers that reconstruct sequences
+     * must stop trusting what is open on that CPU; the default ignores it.
+     */
+    default void onEventsLost(EventsLost lost) {
+    }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 public final class CollectingSink implements TraceRecordSink {
     public final List<ParsedEvent> events = new ArrayList<>();
     public final List<RefusedLine> refused = new ArrayList<>();
+    public final List<EventsLost> lost = new ArrayList<>();
     public ReadSummary summary;
 
     @Override
@@ -21,6 +22,11 @@ public final class CollectingSink implements TraceRecordSink {
     @Override
     public void onRefused(RefusedLine refused) {
         this.refused.add(refused);
+    }
+
+    @Override
+    public void onEventsLost(EventsLost lost) {
+        this.lost.add(lost);
     }
 
     /** Parses text given in a test. */
