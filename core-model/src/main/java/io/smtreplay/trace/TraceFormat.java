@@ -6,7 +6,11 @@ public enum TraceFormat {
     FTRACE("ftrace"),
     /** {@code trace-cmd report}: libtraceevent's plugin_kvm text for some events, padded event names. */
     TRACE_CMD("trace-cmd"),
-    /** {@code perf script}: {@code kvm:} system prefix, right-aligned event names, plugin_kvm text. */
+    /**
+     * {@code perf script}: {@code kvm:} system prefix, right-aligned event names; the payload is
+     * plugin_kvm text when perf was built with libtraceevent's plugins, the kernel's TP_printk
+     * text otherwise (Debian's linux-perf, as the capture lab shows).
+     */
     PERF_SCRIPT("perf");
 
     private final String cliName;
