@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code smtreplay run --serve} in its own JVM, scraped by a real Prometheus (Debian's): every
  * metric of the README's contract is there with its labels through the query API, and stopping
- * the run (SIGTERM, as Ctrl-C) leaves no process and none of its temporary directories.
+ * the run (SIGTERM, as Ctrl-C) leaves no process and none of its temporary directories; every
+ * query of the Grafana dashboards returns series.
  */
 class RunServesMetricsToPrometheusTest {
 
@@ -105,6 +106,9 @@ class RunServesMetricsToPrometheusTest {
             assertEquals(1.94, speedup, 0.06, "cpuid-loop on svt-hw: the paper's Figure 6");
             assertTrue(poll(prometheusPort, "flink_jobmanager_numRunningJobs", Duration.ofSeconds(10)).size() > 0,
                     "Flink's own metrics are served beside ours");
+            for (String query : dashboardQueries()) {
+                assertTrue(poll(prometheusPort, query, Duration.ofSeconds(20)).size() > 0, "dashboard query " + query);
+            }
         } finally {
             if (prometheus != null) {
                 prometheus.destroy();
@@ -121,6 +125,27 @@ class RunServesMetricsToPrometheusTest {
         Set<Path> left = ourTempDirs();
         left.removeAll(tempBefore);
         assertEquals(Set.of(), left, "run left temporary directories");
+    }
+
+    /**
+     * Every PromQL expression of the Grafana dashboards in grafana/dashboards, with the dashboard
+     * variables set to "all": each must return series from a real run, so a renamed metric or
+     * label breaks this test rather than a user's dashboard.
+     */
+    private List<String> dashboardQueries() throws IOException {
+        Path dir = Path.of("..", "grafana", "dashboards");
+        List<String> queries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+                for (JsonNode panel : json.readTree(file.toFile()).path("panels")) {
+                    for (JsonNode target : panel.path("targets")) {
+                        queries.add(target.path("expr").asText().replace("$app", ".*").replace("$config", ".*"));
+                    }
+                }
+            }
+        }
+        assertTrue(queries.size() >= 8, "dashboard queries found in " + dir.toAbsolutePath() + ": " + queries);
+        return queries;
     }
 
     /** Polls an instant query until it returns series. */
