@@ -1,5 +1,6 @@
 package io.smtreplay.schemas;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -53,6 +54,21 @@ class WireCodecTest {
         byte[] bytes = WireCodec.exitEvents().encode(sampleExit());
         assertEquals((byte) 0xC3, bytes[0]);
         assertEquals((byte) 0x01, bytes[1]);
+    }
+
+    /** The codec's own buffered encoder writes exactly what Avro's reference encoder writes. */
+    @Test
+    void bytesAreAvrosOwnSingleObjectEncoding() throws Exception {
+        ExitEvent exit = sampleExit();
+        ExitEvent sparse = ExitEvent.newBuilder(exit).setVm(null).setComm(null).setTimestampNs(null)
+                .setNestedEntry(null).setPayload("x".repeat(5000)).build();
+        WireCodec<ExitEvent> codec = WireCodec.exitEvents();
+        for (ExitEvent e : List.of(exit, sparse, exit)) {
+            java.nio.ByteBuffer reference = ExitEvent.getEncoder().encode(e);
+            byte[] expected = new byte[reference.remaining()];
+            reference.get(expected);
+            assertArrayEquals(expected, codec.encode(e));
+        }
     }
 
     /** A newer writer added a field with a default: today's reader ignores it. */
