@@ -20,7 +20,7 @@ import java.util.List;
  * Per-core throughput measured in this thread's CPU time rather than wall time: on a machine
  * shared with other jobs, wall time measures the neighbours; CPU time measures the code (as
  * {@code /usr/bin/time}'s user+sys does for {@code wc -l}). Runs warm-up rounds first, then
- * prints lines per CPU-second for parsing and events per CPU-second for Avro encoding.
+ * prints lines per CPU-second for parsing and events per CPU-second for Avro encoding and decoding.
  * Usage: {@code ParseAndEncodeCpuTime [FILE] [ROUNDS]}.
  */
 public final class ParseAndEncodeCpuTime {
@@ -83,6 +83,16 @@ public final class ParseAndEncodeCpuTime {
             long cpuNs = mx.getCurrentThreadCpuTime() - cpu;
             System.out.printf("encode %s round %d: %d events, %.0f events per CPU-second (%d bytes)%n",
                     r < rounds ? "warm-up" : "measured", r, records.length, records.length * 1e9 / cpuNs, bytes);
+        }
+        byte[][] encoded = java.util.Arrays.stream(records).map(codec::encode).toArray(byte[][]::new);
+        for (int r = 0; r < rounds * 2; r++) {
+            long cpu = mx.getCurrentThreadCpuTime();
+            for (byte[] b : encoded) {
+                sink[0] += codec.decode(b).getSequence();
+            }
+            long cpuNs = mx.getCurrentThreadCpuTime() - cpu;
+            System.out.printf("decode %s round %d: %d events, %.0f events per CPU-second%n",
+                    r < rounds ? "warm-up" : "measured", r, encoded.length, encoded.length * 1e9 / cpuNs);
         }
         System.out.println(sink[0] == 42 ? "" : "done");
     }

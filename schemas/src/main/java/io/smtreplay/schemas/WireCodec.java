@@ -9,10 +9,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -36,7 +39,13 @@ public final class WireCodec<T extends SpecificRecord> {
      * this writes the same bytes at a fraction of the cost (BENCHMARKS.md, issue 2).
      */
     private final ThreadLocal<EncodeBuffer> buffers = ThreadLocal.withInitial(EncodeBuffer::new);
-    private final BinaryMessageDecoder<T> decoder;
+    private final Schema readerSchema;
+    private final SpecificData model;
+    private final SchemaStore store;
+    /** Writer schema fingerprint -> a reader resolving it to this process's schema. */
+    private final ConcurrentHashMap<Long, DatumReader<T>> readers = new ConcurrentHashMap<>();
+    /** Likewise a buffered decoder per thread over the message's bytes (Avro's message decoder reads unbuffered). */
+    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     /**
      * @param readerSchema   the schema this process reads into (the generated class's)
@@ -56,7 +65,9 @@ public final class WireCodec<T extends SpecificRecord> {
         @SuppressWarnings("unchecked")
         DatumWriter<T> datumWriter = (DatumWriter<T>) model.createDatumWriter(readerSchema);
         this.writer = datumWriter;
-        this.decoder = new BinaryMessageDecoder<>(model, readerSchema, store);
+        this.readerSchema = readerSchema;
+        this.model = model;
+        this.store = store;
     }
 
     public static WireCodec<ExitEvent> exitEvents() {
@@ -81,8 +92,10 @@ public final class WireCodec<T extends SpecificRecord> {
         }
     }
 
+    private static final int HEADER_LENGTH = 10;
+
     static byte[] singleObjectHeader(Schema schema) {
-        byte[] header = new byte[10];
+        byte[] header = new byte[HEADER_LENGTH];
         header[0] = (byte) 0xC3;
         header[1] = (byte) 0x01;
         ByteBuffer.wrap(header, 2, 8).order(ByteOrder.LITTLE_ENDIAN)
@@ -129,11 +142,30 @@ public final class WireCodec<T extends SpecificRecord> {
      * @throws WireFormatException when the bytes are not a single-object message of a known schema
      */
     public T decode(byte[] bytes) {
+        if (bytes.length < HEADER_LENGTH || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+            throw new WireFormatException("not a single-object Avro message: no C3 01 marker", null);
+        }
+        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        DatumReader<T> reader = readers.computeIfAbsent(fingerprint, this::readerFor);
+        if (reader == null) {
+            throw new WireFormatException("not a decodable single-object Avro message: unknown writer schema"
+                    + " (fingerprint " + Long.toHexString(fingerprint) + ")", null);
+        }
         try {
-            return decoder.decode(bytes);
+            BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH,
+                    bytes.length - HEADER_LENGTH, decoders.get());
+            decoders.set(decoder);
+            return reader.read(null, decoder);
         } catch (IOException | RuntimeException e) {
             throw new WireFormatException("not a decodable single-object Avro message: " + e.getMessage(), e);
         }
+    }
+
+    /** A reader from the writer schema the store knows by {@code fingerprint}, or null (not cached). */
+    @SuppressWarnings("unchecked")
+    private DatumReader<T> readerFor(long fingerprint) {
+        Schema writerSchema = store.findByFingerprint(fingerprint);
+        return writerSchema == null ? null : (DatumReader<T>) model.createDatumReader(writerSchema, readerSchema);
     }
 
     /** Thrown for bytes that are not a message of any schema the codec knows. */

@@ -29,9 +29,13 @@ import org.apache.flink.util.Collector;
  * and pre-aggregates what it reconstructs per event-time window with the model's {@link Projector}.
  *
  * <ul>
- *   <li>Events wait in keyed state until the watermark passes their timestamp, then go to the
- *       tracker sorted by (timestamp, sequence): input shuffled within the out-of-orderness bound
- *       replays exactly as sorted input. An event behind the watermark is refused ({@code late}).</li>
+ *   <li>Events wait in keyed state, grouped by release tick (a short span of trace time that
+ *       divides the window), until the watermark passes the tick's end; then the tick's events go
+ *       to the tracker sorted by (timestamp, sequence): input shuffled within the out-of-orderness
+ *       bound replays exactly as sorted input. An event behind the watermark is refused
+ *       ({@code late}). One timer per tick rather than per timestamp: at a few hundred exits per
+ *       vCPU per millisecond, per-timestamp timers were most of the job's timer work and
+ *       checkpoint size (BENCHMARKS.md, issue 4).</li>
  *   <li>An episode or guest interval counts in the window of the event that closed it.</li>
  *   <li>When the watermark passes a window's end, the vCPU's share of it is emitted
  *       ({@link VcpuWindow}) for the app window to merge.</li>
@@ -44,10 +48,19 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
 
     private static final long serialVersionUID = 1L;
 
+    /** The longest release tick; a shorter one is used when it does not divide the window. */
+    static final long MAX_TICK_NS = 100_000;
+
     private final Projector projector;
     private final long windowNs;
+    private final long tickNs;
     private final long idleNs;
 
+    /** Trace order: timestamp, then the event's number in its source (equal timestamps are common). */
+    private static final Comparator<ExitEvent> TRACE_ORDER = Comparator.comparingLong(ExitEvent::getTimestampNs)
+            .thenComparingLong(ExitEvent::getSequence);
+
+    /** Release tick end -> the events of that tick, in arrival order. */
     private transient MapState<Long, List<ExitEvent>> pending;
     private transient ValueState<VcpuState> vcpu;
     private transient ContractMetrics metrics;
@@ -55,7 +68,26 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
     public VcpuReplay(Projector projector, long windowNs, long idleNs) {
         this.projector = projector;
         this.windowNs = windowNs;
+        this.tickNs = releaseTick(windowNs);
         this.idleNs = idleNs;
+    }
+
+    /**
+     * The release tick for a window: the largest of 100 µs, 1 µs or 1 ns that divides it, so that a
+     * window's end is a tick's end and no event is released after its window was emitted.
+     */
+    static long releaseTick(long windowNs) {
+        for (long tick = MAX_TICK_NS; tick > 1; tick /= 100) {
+            if (windowNs % tick == 0) {
+                return tick;
+            }
+        }
+        return 1;
+    }
+
+    /** The last nanosecond of the tick holding {@code ts}: the tick's timer fires there. */
+    private long tickEnd(long ts) {
+        return Math.floorDiv(ts, tickNs) * tickNs + tickNs - 1;
     }
 
     @Override
@@ -78,13 +110,14 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
                             + " ns): later than the out-of-orderness bound"));
             return;
         }
-        List<ExitEvent> atTs = pending.get(ts);
-        if (atTs == null) {
-            atTs = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(ts);
+        long tick = tickEnd(ts);
+        List<ExitEvent> inTick = pending.get(tick);
+        if (inTick == null) {
+            inTick = new ArrayList<>(8);
+            ctx.timerService().registerEventTimeTimer(tick);
         }
-        atTs.add(event);
-        pending.put(ts, atTs);
+        inTick.add(event);
+        pending.put(tick, inTick);
     }
 
     @Override
@@ -101,9 +134,15 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
         if (state == null) {
             return;
         }
-        if (ts == state.idleDeadlineNs && state.tracker != null) {
-            state.tracker.finish(new Recorder(state, ts, ctx));
-            state.tracker = null;
+        if (ts == state.idleTimerNs) {
+            state.idleTimerNs = Long.MIN_VALUE;
+            if (state.lastEventNs + idleNs > ts) {
+                // events came since the timer was set: one idle timer per vCPU, moved forward lazily
+                armIdleTimer(state, ctx);
+            } else if (state.tracker != null) {
+                state.tracker.finish(new Recorder(state, ts, ctx));
+                state.tracker = null;
+            }
         }
         emitClosedWindows(ts, state, out);
         if (state.isEmpty() && pending.isEmpty()) {
@@ -113,20 +152,35 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
         }
     }
 
-    private void replay(List<ExitEvent> events, long ts, VcpuState state, OnTimerContext ctx) {
+    private void replay(List<ExitEvent> events, long tick, VcpuState state, OnTimerContext ctx) {
         if (events.size() > 1) {
-            events.sort(Comparator.comparingLong(ExitEvent::getSequence));
+            events.sort(TRACE_ORDER);
         }
-        Recorder recorder = new Recorder(state, ts, ctx);
+        Recorder recorder = null;
         for (ExitEvent e : events) {
+            long ts = e.getTimestampNs();
+            if (recorder == null || recorder.windowStart != windowStart(ts)) {
+                recorder = new Recorder(state, ts, ctx);
+            }
             if (state.tracker == null) {
                 state.tracker = new EpisodeTracker(e.getThreadId());
             }
             state.app = e.getApp();
             state.tracker.accept(ExitEventMapping.fromAvro(e), recorder);
+            state.lastEventNs = Math.max(state.lastEventNs, ts);
         }
-        state.idleDeadlineNs = ts + idleNs;
-        ctx.timerService().registerEventTimeTimer(state.idleDeadlineNs);
+        if (state.idleTimerNs == Long.MIN_VALUE) {
+            armIdleTimer(state, ctx);
+        }
+    }
+
+    private void armIdleTimer(VcpuState state, OnTimerContext ctx) {
+        state.idleTimerNs = state.lastEventNs + idleNs;
+        ctx.timerService().registerEventTimeTimer(state.idleTimerNs);
+    }
+
+    private long windowStart(long ts) {
+        return Math.floorDiv(ts, windowNs) * windowNs;
     }
 
     private void emitClosedWindows(long watermark, VcpuState state, Collector<VcpuWindow> out) {
@@ -144,24 +198,23 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
     /** Records what the tracker emits into the window of the event being replayed. */
     private final class Recorder implements EpisodeSink {
         private final VcpuState state;
-        private final long ts;
+        final long windowStart;
         private final OnTimerContext ctx;
         private ProjectionAccumulator into;
 
         Recorder(VcpuState state, long ts, OnTimerContext ctx) {
             this.state = state;
-            this.ts = ts;
+            this.windowStart = windowStart(ts);
             this.ctx = ctx;
         }
 
         private ProjectionAccumulator window() {
             if (into == null) {
-                long start = Math.floorDiv(ts, windowNs) * windowNs;
-                into = state.windows.get(start);
+                into = state.windows.get(windowStart);
                 if (into == null) {
                     into = projector.newAccumulator();
-                    state.windows.put(start, into);
-                    ctx.timerService().registerEventTimeTimer(start + windowNs - 1);
+                    state.windows.put(windowStart, into);
+                    ctx.timerService().registerEventTimeTimer(windowStart + windowNs - 1);
                 }
             }
             return into;

@@ -12,13 +12,15 @@ import java.util.TreeMap;
  */
 public final class VcpuState implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Null after an idle close, until the vCPU's next event. */
     EpisodeTracker tracker;
     String app;
-    /** Event time at which the vCPU counts as idle, if no event comes before. */
-    long idleDeadlineNs = Long.MIN_VALUE;
+    /** The newest event replayed: the vCPU counts as idle once the watermark passes it by the idle span. */
+    long lastEventNs = Long.MIN_VALUE;
+    /** The one idle timer set for this vCPU, or MIN_VALUE when none is. */
+    long idleTimerNs = Long.MIN_VALUE;
     /** Window start -> what the vCPU produced in it, until the watermark passes the window's end. */
     final TreeMap<Long, ProjectionAccumulator> windows = new TreeMap<>();
 

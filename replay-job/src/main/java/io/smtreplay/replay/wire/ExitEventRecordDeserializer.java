@@ -34,18 +34,21 @@ public final class ExitEventRecordDeserializer implements KafkaRecordDeserializa
         if (codec == null) {
             codec = WireCodec.exitEvents();
         }
-        String where = record.topic() + "/" + record.partition() + "/" + record.offset();
         byte[] value = record.value();
         if (value == null) {
-            out.collect(SourceRecord.refused(refusal(where, NO_VALUE, "record without a value (tombstone)", "")));
+            out.collect(SourceRecord.refused(refusal(where(record), NO_VALUE, "record without a value (tombstone)", "")));
             return;
         }
         try {
             out.collect(SourceRecord.of(codec.decode(value)));
         } catch (WireCodec.WireFormatException e) {
             out.collect(SourceRecord.refused(
-                    refusal(where, UNDECODABLE, e.getMessage(), Base64.getEncoder().encodeToString(value))));
+                    refusal(where(record), UNDECODABLE, e.getMessage(), Base64.getEncoder().encodeToString(value))));
         }
+    }
+
+    private static String where(ConsumerRecord<?, ?> record) {
+        return record.topic() + "/" + record.partition() + "/" + record.offset();
     }
 
     private static RejectedLine refusal(String where, String reason, String detail, String line) {
