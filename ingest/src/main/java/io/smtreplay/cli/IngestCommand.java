@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * {@code smtreplay ingest}: parses trace files and publishes their events to Kafka (ExitEvent,
  * keyed host/thread) and their refused lines to the dead-letter topic, then prints a summary.
  */
-@Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = CliSupport.Version.class,
+@Command(name = "smtreplay ingest", mixinStandardHelpOptions = true, versionProvider = CliSupport.Version.class,
         description = "Parse trace files and publish their events to Kafka; refused lines go to the dead-letter topic.")
 public final class IngestCommand implements Callable<Integer> {
 
@@ -70,14 +70,14 @@ public final class IngestCommand implements Callable<Integer> {
         Duration timeout = Duration.ofSeconds(connectTimeoutSeconds);
         for (String f : files) {
             if (!f.equals("-") && !Files.isReadable(Path.of(f))) {
-                err.println("ingest: cannot read " + f);
+                err.println("smtreplay ingest: cannot read " + f);
                 return CliSupport.ERROR;
             }
         }
         try {
             KafkaTracePublisher.ensureTopics(bootstrap, timeout, partitions, topic, dlqTopic);
         } catch (KafkaTracePublisher.BrokerUnreachableException e) {
-            err.println("ingest: " + e.getMessage());
+            err.println("smtreplay ingest: " + e.getMessage());
             return CliSupport.ERROR;
         }
         long events = 0;

@@ -27,14 +27,15 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code smtreplay project}: offline, no Kafka or Flink. Reads trace files, reconstructs the
  * nested episodes of every vCPU thread, replays them on each SMT configuration and prints, per
- * app, the projected speedups. Exit codes: 0 done, 1 a file could not be read, 2 bad arguments
- * (unknown configuration, unusable profile).
+ * app, the projected speedups. Exit codes: 0 done, 1 a file could not be read (or the --rejects
+ * file written), 2 bad arguments (unknown configuration, unusable profile).
  */
 @Command(name = "smtreplay project", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
@@ -65,6 +66,9 @@ public final class ProjectCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print JSON (times in ns) instead of the tables")
     boolean json;
+
+    @Mixin
+    RejectsOption rejectsOption;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "trace files, - for standard input")
     List<String> files;
@@ -100,6 +104,43 @@ public final class ProjectCommand implements Callable<Integer> {
             err.println("smtreplay project: " + e.getMessage());
             return 2;
         }
+        RejectsFile rejects;
+        try {
+            rejects = rejectsOption.open(files);
+        } catch (RejectsFile.CannotCreate e) {
+            err.println("smtreplay project: " + e.getMessage());
+            return 1;
+        }
+        ProjectReport report;
+        try (rejects) {
+            report = read(costs, configurations, rejects);
+        } catch (CannotRead | IOException | UncheckedIOException e) {
+            err.println("smtreplay project: " + e.getMessage());
+            return 1;
+        }
+        PrintWriter writer = new PrintWriter(out, false, StandardCharsets.UTF_8);
+        if (json) {
+            report.printJson(writer);
+        } else {
+            report.printText(writer);
+            if (rejects.summary() != null) {
+                writer.println(rejects.summary());
+                writer.flush();
+            }
+        }
+        return 0;
+    }
+
+    /** A trace file could not be read. */
+    private static final class CannotRead extends Exception {
+        CannotRead(String file, Exception cause) {
+            super("cannot read " + file + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /** Reads every file into the projector, refused lines also to {@code rejects}. */
+    private ProjectReport read(CostProfile costs, List<SmtConfiguration> configurations, RejectsFile rejects)
+            throws CannotRead {
         TraceProjector projector = new TraceProjector(new Projector(configurations, costs));
         Map<String, Long> refused = new TreeMap<>();
         Map<String, RefusedLine> examples = new TreeMap<>();
@@ -118,6 +159,7 @@ public final class ProjectCommand implements Callable<Integer> {
                     @Override
                     public void onRefused(RefusedLine line) {
                         examples.putIfAbsent(line.reason().code(), line);
+                        rejects.write(line);
                     }
 
                     @Override
@@ -125,9 +167,10 @@ public final class ProjectCommand implements Callable<Integer> {
                         projector.eventsLost(lost.source(), lost.pcpu());
                     }
                 });
+            } catch (RejectsFile.CannotWrite e) {
+                throw e;
             } catch (IOException | UncheckedIOException e) {
-                err.println("smtreplay project: cannot read " + file + ": " + e.getMessage());
-                return 1;
+                throw new CannotRead(file, e);
             }
             lines += summary.lines();
             events += summary.events();
@@ -137,16 +180,10 @@ public final class ProjectCommand implements Callable<Integer> {
         List<String> refusedExamples = examples.values().stream()
                 .map(l -> l.reason().code() + " at " + l.source() + ":" + l.lineNumber() + ": " + l.text().strip())
                 .toList();
-        ProjectReport report = new ProjectReport(costs, configurations, projector.byApp(), projector.trackerCounters(),
+        String rejectsFile = rejects.path() == null ? null : rejects.path().toString();
+        return new ProjectReport(costs, configurations, projector.byApp(), projector.trackerCounters(),
                 projector.vcpuThreadsByApp(),
-                new ProjectReport.InputSummary(files, lines, events, refused, refusedExamples));
-        PrintWriter writer = new PrintWriter(out, false, StandardCharsets.UTF_8);
-        if (json) {
-            report.printJson(writer);
-        } else {
-            report.printText(writer);
-        }
-        return 0;
+                new ProjectReport.InputSummary(files, lines, events, refused, refusedExamples, rejectsFile));
     }
 
     /**

@@ -9,6 +9,7 @@ import io.smtreplay.ingest.parse.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.trace.ExitStatistics;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,8 +26,8 @@ import picocli.CommandLine.Parameters;
  * {@code smtreplay stat FILE...}: the per-reason exit table users know from {@code perf kvm stat
  * report}, split by level (L1/L2), from trace files; then lines, events and refused lines by reason.
  */
-@Command(name = "stat", mixinStandardHelpOptions = true, versionProvider = CliSupport.Version.class,
-        description = "Per (level, exit reason): samples, %, handling time (exit -> next entry on the same vCPU thread);"
+@Command(name = "smtreplay stat", mixinStandardHelpOptions = true, versionProvider = CliSupport.Version.class,
+        description = "Per (level, exit reason): samples, %%, handling time (exit -> next entry on the same vCPU thread);"
                 + " then lines read, events, refused lines by reason.")
 public final class StatCommand implements Callable<Integer> {
 
@@ -34,6 +36,9 @@ public final class StatCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object instead of the table")
     boolean json;
+
+    @Mixin
+    RejectsOption rejectsOption;
 
     private final PrintStream out;
 
@@ -53,6 +58,23 @@ public final class StatCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ExitStatistics stats = new ExitStatistics();
         List<ReadSummary> summaries = new ArrayList<>();
+        RejectsFile rejects = rejectsOption.open(files);
+        try (rejects) {
+            read(stats, summaries, rejects);
+        }
+        if (json) {
+            Map<String, Object> report = report(stats, summaries, rejects);
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
+        } else {
+            printTable(stats, summaries);
+            if (rejects.summary() != null) {
+                out.println(rejects.summary());
+            }
+        }
+        return CliSupport.OK;
+    }
+
+    private void read(ExitStatistics stats, List<ReadSummary> summaries, RejectsFile rejects) throws IOException {
         TraceRecordSink sink = new TraceRecordSink() {
             @Override
             public void onEvent(ParsedEvent event) {
@@ -61,22 +83,16 @@ public final class StatCommand implements Callable<Integer> {
 
             @Override
             public void onRefused(RefusedLine refused) {
+                rejects.write(refused);
             }
         };
         for (String file : files) {
             summaries.add(TraceFileReader.read(file, sink));
             stats.endOfSource();
         }
-        Map<String, Object> report = report(stats, summaries);
-        if (json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report));
-        } else {
-            printTable(stats, summaries);
-        }
-        return CliSupport.OK;
     }
 
-    static Map<String, Object> report(ExitStatistics stats, List<ReadSummary> summaries) {
+    static Map<String, Object> report(ExitStatistics stats, List<ReadSummary> summaries, RejectsFile rejects) {
         long lines = 0;
         long events = 0;
         Map<RefusalReason, Long> refused = new EnumMap<>(RefusalReason.class);
@@ -116,6 +132,9 @@ public final class StatCommand implements Callable<Integer> {
         report.put("events", events);
         report.put("refused", refused.values().stream().mapToLong(Long::longValue).sum());
         report.put("refusedByReason", codes(refused));
+        if (rejects.path() != null) {
+            report.put("rejectsFile", rejects.path().toString());
+        }
         report.put("exits", total);
         report.put("exitsByReason", exits);
         report.put("files", files);

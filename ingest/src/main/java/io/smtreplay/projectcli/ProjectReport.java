@@ -36,9 +36,12 @@ public final class ProjectReport {
     private final Map<String, Integer> threadsByApp;
     private final InputSummary input;
 
-    /** What was read: files, lines, events, refused lines by reason and the first refused line of each reason. */
+    /**
+     * What was read: files, lines, events, refused lines by reason, the first refused line of each
+     * reason and the file the refused lines were written to (null: not kept).
+     */
     public record InputSummary(List<String> files, long lines, long events, Map<String, Long> refusedByReason,
-                               List<String> refusedExamples) {
+                               List<String> refusedExamples, String rejectsFile) {
 
         public long refused() {
             return refusedByReason.values().stream().mapToLong(Long::longValue).sum();
@@ -154,6 +157,9 @@ public final class ProjectReport {
         input.refusedByReason().forEach(refused::put);
         ArrayNode examples = in.putArray("refusedExamples");
         input.refusedExamples().forEach(examples::add);
+        if (input.rejectsFile() != null) {
+            in.put("rejectsFile", input.rejectsFile());
+        }
         ArrayNode apps = root.putArray("apps");
         byApp.forEach((app, acc) -> apps.add(appJson(mapper, app, acc)));
         return root;
