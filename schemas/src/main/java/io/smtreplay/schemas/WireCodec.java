@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
@@ -29,6 +29,8 @@ import org.apache.avro.specific.SpecificRecord;
  * @param <T> the generated record class
  */
 public final class WireCodec<T extends SpecificRecord> {
+
+    private static final int HEADER_LENGTH = 10;
 
     /** Single-object marker C3 01, then the writer schema's CRC-64-AVRO fingerprint, little-endian. */
     private final byte[] header;
@@ -92,8 +94,6 @@ public final class WireCodec<T extends SpecificRecord> {
         }
     }
 
-    private static final int HEADER_LENGTH = 10;
-
     static byte[] singleObjectHeader(Schema schema) {
         byte[] header = new byte[HEADER_LENGTH];
         header[0] = (byte) 0xC3;
@@ -123,16 +123,21 @@ public final class WireCodec<T extends SpecificRecord> {
         @Override
         public void write(byte[] b, int off, int len) {
             // ByteArrayOutputStream's own write is synchronized; this buffer never leaves its thread
-            if (count + len > buf.length) {
-                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
-            }
+            ensureRoom(len);
             System.arraycopy(b, off, buf, count, len);
             count += len;
         }
 
         @Override
         public void write(int b) {
-            write(new byte[] {(byte) b}, 0, 1);
+            ensureRoom(1);
+            buf[count++] = (byte) b;
+        }
+
+        private void ensureRoom(int len) {
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
         }
     }
 

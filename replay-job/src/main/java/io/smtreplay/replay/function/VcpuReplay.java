@@ -129,7 +129,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
             if (state == null) {
                 state = new VcpuState();
             }
-            replay(events, ts, state, ctx);
+            replay(events, state, ctx);
         }
         if (state == null) {
             return;
@@ -152,7 +152,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
         }
     }
 
-    private void replay(List<ExitEvent> events, long tick, VcpuState state, OnTimerContext ctx) {
+    private void replay(List<ExitEvent> events, VcpuState state, OnTimerContext ctx) {
         if (events.size() > 1) {
             events.sort(TRACE_ORDER);
         }
