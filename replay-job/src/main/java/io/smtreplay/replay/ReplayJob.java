@@ -7,8 +7,9 @@ import io.smtreplay.replay.function.SplitRefused;
 import io.smtreplay.replay.function.VcpuReplay;
 import io.smtreplay.replay.function.VcpuWindow;
 import io.smtreplay.replay.wire.SourceRecord;
+import io.smtreplay.replay.wire.WireExit;
+import io.smtreplay.replay.wire.WireExitTypeInfo;
 import io.smtreplay.schemas.AppSpeedup;
-import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
 import java.util.List;
 import java.util.Objects;
@@ -79,17 +80,16 @@ public final class ReplayJob {
         WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
                 .<SourceRecord>forBoundedOutOfOrderness(EventTime.span(settings.outOfOrderness()))
                 // refusals carry no event time: the lowest timestamp never moves the watermark
-                .withTimestampAssigner((r, kafkaTs) -> r.isEvent() && r.event.getTimestampNs() != null
-                        ? r.event.getTimestampNs() : Long.MIN_VALUE)
+                .withTimestampAssigner((r, kafkaTs) -> r.isExit() ? r.exit.timestampNs : Long.MIN_VALUE)
                 .withIdleness(settings.sourceIdleness());
 
-        SingleOutputStreamOperator<ExitEvent> events = env.fromSource(source, watermarks, "kvm-exits")
+        SingleOutputStreamOperator<WireExit> exits = env.fromSource(source, watermarks, "kvm-exits")
                 .uid("kvm-exits")
-                .process(new SplitRefused()).name("split refused").uid("split-refused");
+                .process(new SplitRefused(), WireExitTypeInfo.INSTANCE).name("split refused").uid("split-refused");
 
         long windowNs = settings.window().toNanos();
-        SingleOutputStreamOperator<VcpuWindow> vcpuShares = events
-                .keyBy(ReplayJob::vcpuKey)
+        SingleOutputStreamOperator<VcpuWindow> vcpuShares = exits
+                .keyBy(exit -> exit.vcpuKey)
                 .process(new VcpuReplay(settings.projector(), windowNs, settings.vcpuIdle().toNanos()))
                 .name("replay vCPU").uid("replay-vcpu");
 
@@ -100,7 +100,7 @@ public final class ReplayJob {
                 .name("app windows").uid("app-windows");
 
         results.sinkTo(speedups).name("speedups").uid("speedups-sink");
-        DataStream<RejectedLine> allRefused = events.getSideOutput(Refusals.TAG).union(vcpuShares.getSideOutput(Refusals.TAG));
+        DataStream<RejectedLine> allRefused = exits.getSideOutput(Refusals.TAG).union(vcpuShares.getSideOutput(Refusals.TAG));
         allRefused.sinkTo(refused).name("refused").uid("refused-sink");
     }
 
@@ -108,11 +108,6 @@ public final class ReplayJob {
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
         build(env);
         return env.execute("smtreplay replay");
-    }
-
-    /** A vCPU thread is a thread on a host: thread ids repeat across hosts. */
-    static String vcpuKey(ExitEvent e) {
-        return e.getHost() + "/" + e.getThreadId();
     }
 
     private static String javaSerialized(String className) {

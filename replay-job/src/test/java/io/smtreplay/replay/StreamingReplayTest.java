@@ -3,6 +3,7 @@ package io.smtreplay.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.ingest.ExitEventMapping;
@@ -14,13 +15,15 @@ import io.smtreplay.projection.TraceProjector;
 import io.smtreplay.replay.embedded.EmbeddedKafka;
 import io.smtreplay.replay.embedded.ExitEventProducer;
 import io.smtreplay.replay.embedded.RunInput;
-import io.smtreplay.replay.embedded.SpeedupsTopic;
+import io.smtreplay.replay.embedded.CommittedTopic;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.SourceRecord;
 import io.smtreplay.replay.wire.Topics;
 import io.smtreplay.schemas.AppSpeedup;
 import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.RejectedLine;
+import io.smtreplay.schemas.WireCodec;
 import io.smtreplay.smt.SmtConfiguration;
 import io.smtreplay.synth.KernelEra;
 import io.smtreplay.synth.SynthSpec;
@@ -151,13 +154,58 @@ class StreamingReplayTest {
         Thread arm = new Thread(StreamingReplayTest::armAfterFirstCompletedCheckpoint, "arm-failure");
         arm.setDaemon(true);
         arm.start();
-        List<AppSpeedup> results = run(topics, input.events(), new FailingOnce(), 300, group);
+        List<AppSpeedup> results = run(topics, input.events(), List.of(), new FailingOnce(), 300, group);
         assertTrue(FailingOnce.FAILED.get(), "the failure was injected after a checkpoint");
         Set<String> keys = new HashSet<>();
         for (AppSpeedup r : results) {
             assertTrue(keys.add(r.getApp() + "/" + r.getConfig() + "/" + r.getWindowStartNs()), "duplicate " + r);
         }
         assertEquals(sorted(inOrder()), sorted(results));
+    }
+
+    /**
+     * Records the job cannot use are refused, each once and with why, on the dead-letter topic, and
+     * the results stay those of the good events. The corrupt enum passes the source (it reads only
+     * the routing fields of a message) and is refused when the vCPU replay decodes it.
+     */
+    @Test
+    void refusedRecordsReachTheDeadLetterTopicAndLeaveTheResultsAlone() throws Exception {
+        Topics topics = Topics.prefixed("refusing-");
+        WireCodec<ExitEvent> codec = WireCodec.exitEvents();
+        ExitEvent sample = input.events().get(0);
+        byte[] corruptKind = withKindOrdinal(codec, sample, 50);
+        assertThrows(WireCodec.WireFormatException.class, () -> codec.decode(corruptKind));
+        List<byte[]> bad = new ArrayList<>();
+        bad.add("not an avro message".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        bad.add(null);
+        bad.add(codec.encode(ExitEvent.newBuilder(sample).setTimestampNs(null).setSource("untimed").build()));
+        bad.add(codec.encode(ExitEvent.newBuilder(sample).setThreadId(-1).setSource("threadless").build()));
+        bad.add(corruptKind);
+
+        List<AppSpeedup> results = run(topics, input.events(), bad, new ExitEventRecordDeserializer(), 2_000, topics.exits() + "-job");
+        assertEquals(sorted(inOrder()), sorted(results), "refused records change no result");
+
+        List<RejectedLine> dead = CommittedTopic.readAll(kafka.bootstrapServers(), topics.deadLetters(), WireCodec.rejectedLines());
+        assertEquals(List.of("decode/no-value", "decode/undecodable", "decode/undecodable", "replay/no-thread", "replay/no-timestamp"),
+                dead.stream().map(r -> r.getStage() + "/" + r.getReason()).sorted().toList());
+        RejectedLine corrupt = dead.stream()
+                .filter(r -> r.getLine().equals(java.util.Base64.getEncoder().encodeToString(corruptKind))).findFirst()
+                .orElseThrow(() -> new AssertionError("the corrupt message is kept, as base64: " + dead));
+        assertTrue(corrupt.getSource().startsWith(topics.exits() + "/"), "where it was read: " + corrupt.getSource());
+        assertEquals(Set.of("untimed", "threadless"), dead.stream().filter(r -> r.getStage().equals("replay"))
+                .map(RejectedLine::getSource).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /** The event's message with its {@code kind} enum ordinal replaced: found as the one byte ENTRY and EXIT differ in. */
+    private static byte[] withKindOrdinal(WireCodec<ExitEvent> codec, ExitEvent e, int ordinal) {
+        byte[] entry = codec.encode(ExitEvent.newBuilder(e).setKind(io.smtreplay.schemas.EventKindCode.ENTRY).build());
+        byte[] exit = codec.encode(ExitEvent.newBuilder(e).setKind(io.smtreplay.schemas.EventKindCode.EXIT).build());
+        int at = 0;
+        while (entry[at] == exit[at]) {
+            at++;
+        }
+        entry[at] = (byte) (ordinal << 1); // zig-zag varint of a small int: one byte
+        return entry;
     }
 
     // ---- the job on the shared cluster ----
@@ -172,15 +220,20 @@ class StreamingReplayTest {
 
     private static List<AppSpeedup> run(Topics topics, List<ExitEvent> events,
                                         KafkaRecordDeserializationSchema<SourceRecord> deserializer, long checkpointMs) throws Exception {
-        return run(topics, events, deserializer, checkpointMs, topics.exits() + "-job");
+        return run(topics, events, List.of(), deserializer, checkpointMs, topics.exits() + "-job");
     }
 
-    private static List<AppSpeedup> run(Topics topics, List<ExitEvent> events,
+    /** @param raw records published after the events as they are (null: a record without value) */
+    private static List<AppSpeedup> run(Topics topics, List<ExitEvent> events, List<byte[]> raw,
                                         KafkaRecordDeserializationSchema<SourceRecord> deserializer, long checkpointMs,
                                         String group) throws Exception {
         kafka.createTopics(topics.partitions(2));
         try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), topics.exits())) {
             events.forEach(producer::publish);
+            producer.flush();
+        }
+        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), topics.exits())) {
+            raw.forEach(value -> producer.publishRaw(null, value));
             producer.flush();
         }
         ReplaySettings settings = new ReplaySettings(new Projector(SmtConfiguration.NAMED, profile), profile.name(),
@@ -193,7 +246,7 @@ class StreamingReplayTest {
         restart.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
         env.configure(restart);
         new ReplayJob(settings, io.exits(true, deserializer), io.speedups(), io.deadLetters()).execute(env);
-        return SpeedupsTopic.readAll(kafka.bootstrapServers(), topics.speedups());
+        return CommittedTopic.readAll(kafka.bootstrapServers(), topics.speedups(), WireCodec.appSpeedups());
     }
 
     /** What `project` computes: the model's offline replay of the same events, per app. */

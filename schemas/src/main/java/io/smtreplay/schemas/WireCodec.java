@@ -5,11 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
@@ -147,20 +150,72 @@ public final class WireCodec<T extends SpecificRecord> {
      * @throws WireFormatException when the bytes are not a single-object message of a known schema
      */
     public T decode(byte[] bytes) {
+        DatumReader<T> reader = readers.computeIfAbsent(fingerprint(bytes), this::readerFor);
+        return read(bytes, reader, null);
+    }
+
+    /**
+     * A reader of only the named fields of this codec's messages (each of any known writer schema),
+     * into generic records of those fields: the other fields are skipped, not decoded. For routing a
+     * message by a few of its fields while passing its bytes on whole.
+     */
+    public Projection projection(String... fieldNames) {
+        List<Schema.Field> fields = new ArrayList<>();
+        for (String name : fieldNames) {
+            Schema.Field field = readerSchema.getField(name);
+            if (field == null) {
+                throw new IllegalArgumentException(readerSchema.getFullName() + " has no field " + name);
+            }
+            fields.add(new Schema.Field(field, field.schema()));
+        }
+        // the same full name as the writer's, or Avro's resolution would not match the records
+        return new Projection(Schema.createRecord(readerSchema.getName(), readerSchema.getDoc(),
+                readerSchema.getNamespace(), false, fields));
+    }
+
+    /** Some fields of a message; see {@link #projection}. Thread-safe. */
+    public final class Projection {
+        private final Schema schema;
+        private final ConcurrentHashMap<Long, DatumReader<GenericRecord>> projectors = new ConcurrentHashMap<>();
+
+        private Projection(Schema schema) {
+            this.schema = schema;
+        }
+
+        /**
+         * @param reuse a record of this projection to read into, or null
+         * @throws WireFormatException as {@link WireCodec#decode}; a message whose skipped fields
+         *                             are corrupt but still skip cleanly can pass here and fail a
+         *                             full decode
+         */
+        public GenericRecord decode(byte[] bytes, GenericRecord reuse) {
+            DatumReader<GenericRecord> reader = projectors.computeIfAbsent(fingerprint(bytes), this::projectorFor);
+            return read(bytes, reader, reuse);
+        }
+
+        private DatumReader<GenericRecord> projectorFor(long fingerprint) {
+            Schema writerSchema = store.findByFingerprint(fingerprint);
+            return writerSchema == null ? null : new GenericDatumReader<>(writerSchema, schema);
+        }
+    }
+
+    private static long fingerprint(byte[] bytes) {
         if (bytes.length < HEADER_LENGTH || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
             throw new WireFormatException("not a single-object Avro message: no C3 01 marker", null);
         }
-        long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        DatumReader<T> reader = readers.computeIfAbsent(fingerprint, this::readerFor);
+        return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    private <R> R read(byte[] bytes, DatumReader<R> reader, R reuse) {
         if (reader == null) {
             throw new WireFormatException("not a decodable single-object Avro message: unknown writer schema"
-                    + " (fingerprint " + Long.toHexString(fingerprint) + ")", null);
+                    + " (fingerprint " + Long.toHexString(fingerprint(bytes)) + ")", null);
         }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_LENGTH,
                     bytes.length - HEADER_LENGTH, decoders.get());
             decoders.set(decoder);
-            return reader.read(null, decoder);
+            return reader.read(reuse, decoder);
         } catch (IOException | RuntimeException e) {
             throw new WireFormatException("not a decodable single-object Avro message: " + e.getMessage(), e);
         }

@@ -119,6 +119,43 @@ class WireCodecTest {
         assertThrows(WireCodec.WireFormatException.class, () -> WireCodec.exitEvents().decode(new byte[] {1, 2, 3}));
     }
 
+    /** A projection reads its fields as the full decode does and skips the rest, from any known writer. */
+    @Test
+    void projectionReadsSomeFieldsOfTheMessage() {
+        WireCodec<ExitEvent> codec = WireCodec.exitEvents();
+        WireCodec.Projection routing = codec.projection("host", "threadId", "timestampNs", "sequence");
+        ExitEvent exit = sampleExit();
+        ExitEvent untimed = ExitEvent.newBuilder(exit).setTimestampNs(null).setHost("host-b").setSequence(7).build();
+        GenericRecord reuse = null;
+        for (ExitEvent e : List.of(exit, untimed, exit)) {
+            reuse = routing.decode(codec.encode(e), reuse);
+            assertEquals(e.getHost(), reuse.get("host").toString());
+            assertEquals(e.getThreadId(), reuse.get("threadId"));
+            assertEquals(e.getTimestampNs(), reuse.get("timestampNs"));
+            assertEquals(e.getSequence(), reuse.get("sequence"));
+            assertNull(reuse.getSchema().getField("payload"), "skipped fields are not in the projection");
+        }
+
+        // a newer writer (an extra field first): resolved like a full decode
+        Schema newer = withExtraField(RejectedLine.getClassSchema());
+        GenericRecord record = new GenericData.Record(newer);
+        record.put("collector", "agent-7");
+        record.put("source", "f.txt");
+        record.put("lineNumber", 3L);
+        record.put("stage", "parse");
+        record.put("reason", "truncated");
+        record.put("line", "kvm_exit");
+        GenericRecord projected = new WireCodec<>(RejectedLine.getClassSchema(), List.of(newer))
+                .projection("reason", "lineNumber").decode(encodeGeneric(newer, record), null);
+        assertEquals("truncated", projected.get("reason").toString());
+        assertEquals(3L, projected.get("lineNumber"));
+
+        assertThrows(IllegalArgumentException.class, () -> codec.projection("noSuchField"));
+        byte[] truncated = java.util.Arrays.copyOf(codec.encode(exit), 20);
+        assertThrows(WireCodec.WireFormatException.class, () -> routing.decode(truncated, null),
+                "a skip past the end is a refusal, as a full decode's is");
+    }
+
     private static Schema withExtraField(Schema base) {
         String json = base.toString().replace("\"fields\":[",
                 "\"fields\":[{\"name\":\"collector\",\"type\":\"string\",\"default\":\"unknown-collector\"},");

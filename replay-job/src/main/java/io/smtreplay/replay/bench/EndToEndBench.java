@@ -16,7 +16,7 @@ import io.smtreplay.replay.ReplaySettings;
 import io.smtreplay.replay.embedded.EmbeddedKafka;
 import io.smtreplay.replay.embedded.ExitEventProducer;
 import io.smtreplay.replay.embedded.LocalFlink;
-import io.smtreplay.replay.embedded.SpeedupsTopic;
+import io.smtreplay.replay.embedded.CommittedTopic;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.Topics;
 import io.smtreplay.schemas.ExitEvent;
@@ -29,6 +29,22 @@ import io.smtreplay.synth.Workload;
 import io.smtreplay.trace.Isa;
 import io.smtreplay.trace.TraceFormat;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
@@ -47,7 +63,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * plain Kafka consumer reading the same records in the same run, and the keyed state a vCPU holds.
  *
  * <pre>java -cp replay-job/target/classes:$(cat replay-job/target/classpath.txt) \
- *     io.smtreplay.replay.bench.EndToEndBench [vcpus] [trace-ms]</pre>
+ *     io.smtreplay.replay.bench.EndToEndBench [vcpus] [trace-ms] [window-ms]</pre>
  */
 public final class EndToEndBench {
 
@@ -55,6 +71,7 @@ public final class EndToEndBench {
         System.setProperty("log4j2.configurationFile", "smtreplay-log4j2.xml");
         int vcpus = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         long traceNs = (args.length > 1 ? Long.parseLong(args[1]) : 60) * 1_000_000L;
+        Duration window = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 10);
         CostProfile profile = CostProfiles.defaultProfile();
         SynthSpec spec = new SynthSpec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, vcpus, traceNs, 7, null, true);
         Topics topics = Topics.DEFAULT;
@@ -67,22 +84,93 @@ public final class EndToEndBench {
             double consumerSeconds = (System.nanoTime() - t0) / 1e9;
 
             ReplaySettings settings = ReplaySettings.defaults(new Projector(SmtConfiguration.NAMED, profile), profile.name())
-                    .withWindow(Duration.ofMillis(10)).withOutOfOrderness(Duration.ofMillis(1))
+                    .withWindow(window).withOutOfOrderness(Duration.ofMillis(1))
                     .withCheckpointInterval(Duration.ofSeconds(2));
             KafkaEndpoints io = new KafkaEndpoints(kafka.bootstrapServers(), topics, "bench");
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(ReplayJob.environmentConfiguration());
             new ReplayJob(settings, io.exits(true), io.speedups(), io.deadLetters()).build(env);
             long t1 = System.nanoTime();
+            long cpu1 = processCpuNanos();
             flink.execute(env);
             double jobSeconds = (System.nanoTime() - t1) / 1e9;
-            int results = SpeedupsTopic.readAll(kafka.bootstrapServers(), topics.speedups()).size();
+            double jobCpuSeconds = (processCpuNanos() - cpu1) / 1e9;
+            // after the job, so that its figure is not helped by a warmer JVM than earlier runs had
+            double floorSeconds = flinkFloor(flink, kafka.bootstrapServers(), topics.exits(), events);
+            int results = CommittedTopic.readAll(kafka.bootstrapServers(), topics.speedups(), WireCodec.appSpeedups()).size();
 
-            System.out.printf("events %d (%s, %d vCPUs, %d ms of trace)%n", events, spec.workload().cliName(), vcpus, traceNs / 1_000_000);
+            System.out.printf("events %d (%s, %d vCPUs, %d ms of trace, %d ms windows)%n", events, spec.workload().cliName(), vcpus,
+                    traceNs / 1_000_000, window.toMillis());
             System.out.printf("plain consumer: %d records in %.2f s = %.0f records/s%n", consumed, consumerSeconds, consumed / consumerSeconds);
             System.out.printf("replay job (parallelism 2, job submission to end): %.2f s = %.0f events/s = %.0f %% of the consumer; %d results%n",
                     jobSeconds, events / jobSeconds, 100 * (events / jobSeconds) / (consumed / consumerSeconds), results);
+            System.out.printf("Flink floor (same source, keyed shuffle by the record key, counting sink, no decoding): %.2f s = %.0f records/s = %.0f %% of the consumer%n",
+                    floorSeconds, events / floorSeconds, 100 * (events / floorSeconds) / (consumed / consumerSeconds));
+            // the whole process (broker included): near 2 x wall, the job is CPU-bound on this machine
+            System.out.printf("replay job CPU: %.2f CPU-s over %.2f s wall (%.2f cores busy), %.2f µs of CPU per event%n",
+                    jobCpuSeconds, jobSeconds, jobCpuSeconds / jobSeconds, 1e6 * jobCpuSeconds / events);
             stateSize(spec, profile, settings);
         }
+    }
+
+    /**
+     * What Flink itself costs on this machine: the same bounded KafkaSource at parallelism 2, the
+     * records keyed by their Kafka key (the vCPU) across the network, a keyed counter, nothing
+     * decoded. The replay job cannot be faster than this; it is the ceiling for the target ratio.
+     */
+    private static double flinkFloor(LocalFlink flink, String bootstrap, String topic, long expected) throws Exception {
+        KafkaSource<Tuple2<String, byte[]>> source = KafkaSource.<Tuple2<String, byte[]>>builder()
+                .setBootstrapServers(bootstrap).setTopics(topic).setGroupId("bench-floor")
+                .setStartingOffsets(OffsetsInitializer.earliest()).setBounded(OffsetsInitializer.latest())
+                .setDeserializer(new KeyAndValue()).build();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(2_000);
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "records")
+                .keyBy(r -> r.f0)
+                .process(new CountPerKey())
+                .sinkTo(new DiscardingSink<>());
+        long t0 = System.nanoTime();
+        flink.execute(env);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (CountPerKey.TOTAL.get() != expected) {
+            throw new IllegalStateException("the floor job counted " + CountPerKey.TOTAL.get() + " of " + expected + " records");
+        }
+        return seconds;
+    }
+
+    private static final class KeyAndValue implements KafkaRecordDeserializationSchema<Tuple2<String, byte[]>> {
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Tuple2<String, byte[]>> out) {
+            out.collect(Tuple2.of(new String(record.key(), StandardCharsets.UTF_8), record.value()));
+        }
+
+        @Override
+        public TypeInformation<Tuple2<String, byte[]>> getProducedType() {
+            return Types.TUPLE(Types.STRING, Types.PRIMITIVE_ARRAY(Types.BYTE));
+        }
+    }
+
+    /** Counts each key's records in keyed state (as the replay keeps a vCPU's), emits nothing until the end. */
+    private static final class CountPerKey extends KeyedProcessFunction<String, Tuple2<String, byte[]>, Long> {
+        static final AtomicLong TOTAL = new AtomicLong();
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(OpenContext context) {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
+        }
+
+        @Override
+        public void processElement(Tuple2<String, byte[]> record, Context ctx, Collector<Long> out) throws Exception {
+            Long n = count.value();
+            count.update(n == null ? 1 : n + 1);
+            TOTAL.incrementAndGet();
+        }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long publish(SynthSpec spec, CostProfile profile, String bootstrap, String topic) {

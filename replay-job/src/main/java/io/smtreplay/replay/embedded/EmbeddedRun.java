@@ -6,6 +6,7 @@ import io.smtreplay.replay.SpeedupTable;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.Topics;
 import io.smtreplay.schemas.AppSpeedup;
+import io.smtreplay.schemas.WireCodec;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
@@ -70,7 +71,7 @@ public final class EmbeddedRun implements AutoCloseable {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         new ReplayJob(settings, kafkaIo.exits(true), kafkaIo.speedups(), kafkaIo.deadLetters()).build(env);
         flink.execute(env);
-        List<AppSpeedup> results = SpeedupsTopic.readAll(kafka.bootstrapServers(), Topics.DEFAULT.speedups());
+        List<AppSpeedup> results = CommittedTopic.readAll(kafka.bootstrapServers(), Topics.DEFAULT.speedups(), WireCodec.appSpeedups());
         log.printf("replay: %d result(s) in %.1f s%n", results.size(), seconds(t0));
         return results;
     }

@@ -3,6 +3,8 @@ package io.smtreplay.replay.function;
 import io.smtreplay.replay.metrics.ReplayMetrics;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.SourceRecord;
+import io.smtreplay.replay.wire.WireExit;
+import io.smtreplay.schemas.WireCodec;
 import java.util.List;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
@@ -14,7 +16,7 @@ import org.apache.flink.util.Collector;
  * Passes the events a vCPU tracker can take and sends the rest (undecodable records, events
  * without timestamp or thread) to {@link Refusals#TAG}, counting each by stage and reason.
  */
-public final class SplitRefused extends ProcessFunction<SourceRecord, ExitEvent> {
+public final class SplitRefused extends ProcessFunction<SourceRecord, WireExit> {
 
     private static final long serialVersionUID = 1L;
     private transient ContractMetrics metrics;
@@ -32,18 +34,28 @@ public final class SplitRefused extends ProcessFunction<SourceRecord, ExitEvent>
     }
 
     @Override
-    public void processElement(SourceRecord record, Context ctx, Collector<ExitEvent> out) {
-        if (!record.isEvent()) {
+    public void processElement(SourceRecord record, Context ctx, Collector<WireExit> out) {
+        if (!record.isExit()) {
             refuse(record.rejected, ctx);
             return;
         }
-        ExitEvent e = record.event;
-        if (e.getTimestampNs() == null) {
+        WireExit exit = record.exit;
+        if (exit.hasTimestamp() && exit.threadId >= 0) {
+            out.collect(exit);
+            return;
+        }
+        // rare: the refusal keeps the whole event, so decode it here
+        ExitEvent e;
+        try {
+            e = exit.decode();
+        } catch (WireCodec.WireFormatException undecodable) {
+            refuse(ExitEventRecordDeserializer.undecodable(exit.origin(), undecodable, exit.message), ctx);
+            return;
+        }
+        if (!exit.hasTimestamp()) {
             refuse(Refusals.of(e, Refusals.NO_TIMESTAMP, "event time needs a timestamp"), ctx);
-        } else if (e.getThreadId() < 0) {
-            refuse(Refusals.of(e, Refusals.NO_THREAD, "no vCPU thread id on the line"), ctx);
         } else {
-            out.collect(e);
+            refuse(Refusals.of(e, Refusals.NO_THREAD, "no vCPU thread id on the line"), ctx);
         }
     }
 

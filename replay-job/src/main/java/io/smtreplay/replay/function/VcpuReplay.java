@@ -8,6 +8,10 @@ import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.ingest.ExitEventMapping;
 import io.smtreplay.replay.metrics.ReplayMetrics;
+import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
+import io.smtreplay.replay.wire.WireExit;
+import io.smtreplay.replay.wire.WireExitTypeInfo;
+import io.smtreplay.schemas.WireCodec;
 import io.smtreplay.schemas.ExitEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,7 +48,7 @@ import org.apache.flink.util.Collector;
  *       dropped. The end of a bounded input fires these timers too.</li>
  * </ul>
  */
-public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, VcpuWindow> {
+public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, VcpuWindow> {
 
     private static final long serialVersionUID = 1L;
 
@@ -60,8 +64,8 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
     private static final Comparator<ExitEvent> TRACE_ORDER = Comparator.comparingLong(ExitEvent::getTimestampNs)
             .thenComparingLong(ExitEvent::getSequence);
 
-    /** Release tick end -> the events of that tick, in arrival order. */
-    private transient MapState<Long, List<ExitEvent>> pending;
+    /** Release tick end -> the events of that tick, in arrival order, as the topic's bytes. */
+    private transient MapState<Long, List<WireExit>> pending;
     private transient ValueState<VcpuState> vcpu;
     private transient ContractMetrics metrics;
 
@@ -93,39 +97,68 @@ public final class VcpuReplay extends KeyedProcessFunction<String, ExitEvent, Vc
     @Override
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-events", Types.LONG,
-                Types.LIST(TypeInformation.of(ExitEvent.class))));
+                Types.LIST(WireExitTypeInfo.INSTANCE)));
         vcpu = getRuntimeContext().getState(new ValueStateDescriptor<>("vcpu", TypeInformation.of(VcpuState.class)));
         metrics = new ContractMetrics(getRuntimeContext().getMetricGroup());
         metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY, "reason", Refusals.LATE);
     }
 
     @Override
-    public void processElement(ExitEvent event, Context ctx, Collector<VcpuWindow> out) throws Exception {
-        long ts = event.getTimestampNs();
+    public void processElement(WireExit exit, Context ctx, Collector<VcpuWindow> out) throws Exception {
+        long ts = exit.timestampNs;
         if (ts <= ctx.timerService().currentWatermark()) {
-            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY,
-                    "reason", Refusals.LATE).inc();
-            ctx.output(Refusals.TAG, Refusals.of(event, Refusals.LATE,
-                    "behind the watermark (" + ctx.timerService().currentWatermark()
-                            + " ns): later than the out-of-orderness bound"));
+            refuseLate(exit, ctx);
             return;
         }
         long tick = tickEnd(ts);
-        List<ExitEvent> inTick = pending.get(tick);
+        List<WireExit> inTick = pending.get(tick);
         if (inTick == null) {
             inTick = new ArrayList<>(8);
             ctx.timerService().registerEventTimeTimer(tick);
         }
-        inTick.add(event);
+        inTick.add(exit);
         pending.put(tick, inTick);
+    }
+
+    private void refuseLate(WireExit exit, Context ctx) {
+        metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY,
+                "reason", Refusals.LATE).inc();
+        ExitEvent event = decode(exit, ctx);
+        if (event != null) {
+            ctx.output(Refusals.TAG, Refusals.of(event, Refusals.LATE,
+                    "behind the watermark (" + ctx.timerService().currentWatermark()
+                            + " ns): later than the out-of-orderness bound"));
+        }
+    }
+
+    /**
+     * The event, or null after refusing it: the source read only its routing fields, so a message
+     * corrupt in a field it skipped is found here (a decode refusal, as in the source).
+     */
+    private ExitEvent decode(WireExit exit, Context ctx) {
+        try {
+            return exit.decode();
+        } catch (WireCodec.WireFormatException e) {
+            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", ExitEventRecordDeserializer.STAGE,
+                    "reason", ExitEventRecordDeserializer.UNDECODABLE).inc();
+            ctx.output(Refusals.TAG, ExitEventRecordDeserializer.undecodable(exit.origin(), e, exit.message));
+            return null;
+        }
     }
 
     @Override
     public void onTimer(long ts, OnTimerContext ctx, Collector<VcpuWindow> out) throws Exception {
         VcpuState state = vcpu.value();
-        List<ExitEvent> events = pending.get(ts);
-        if (events != null) {
+        List<WireExit> exits = pending.get(ts);
+        if (exits != null) {
             pending.remove(ts);
+            List<ExitEvent> events = new ArrayList<>(exits.size());
+            for (WireExit exit : exits) {
+                ExitEvent event = decode(exit, ctx);
+                if (event != null) {
+                    events.add(event);
+                }
+            }
             if (state == null) {
                 state = new VcpuState();
             }

@@ -1,59 +1,68 @@
 package io.smtreplay.replay.wire;
 
-import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
 import java.util.Base64;
-import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Decodes the exits topic. Bytes that are not an {@link ExitEvent} of a known schema never fail
- * the job: they become a {@link RejectedLine} of stage {@value #STAGE}, keeping the bytes (base64)
- * and where they were (topic/partition/offset), for the dead-letter topic.
+ * Reads the exits topic: each message's routing fields (vCPU thread, event time) are read, the
+ * rest skipped, and the message passed on whole as a {@link WireExit}. Bytes that are not an
+ * {@code ExitEvent} of a known schema never fail the job: they become a {@link RejectedLine} of
+ * stage {@value #STAGE}, keeping the bytes (base64) and where they were (topic/partition/offset),
+ * for the dead-letter topic.
  */
 public final class ExitEventRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     public static final String STAGE = "decode";
     public static final String UNDECODABLE = "undecodable";
     public static final String NO_VALUE = "no-value";
 
-    private transient WireCodec<ExitEvent> codec;
-
-    @Override
-    public void open(DeserializationSchema.InitializationContext context) {
-        codec = WireCodec.exitEvents();
-    }
+    /** Read into again for every message: only its three fields are kept. */
+    private transient GenericRecord routing;
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
-        if (codec == null) {
-            codec = WireCodec.exitEvents();
-        }
         byte[] value = record.value();
         if (value == null) {
-            out.collect(SourceRecord.refused(refusal(where(record), NO_VALUE, "record without a value (tombstone)", "")));
+            out.collect(SourceRecord.refused(refusal(origin(record), NO_VALUE, "record without a value (tombstone)", "")));
             return;
         }
         try {
-            out.collect(SourceRecord.of(codec.decode(value)));
+            routing = ExitCodecs.ROUTING.decode(value, routing);
         } catch (WireCodec.WireFormatException e) {
-            out.collect(SourceRecord.refused(
-                    refusal(where(record), UNDECODABLE, e.getMessage(), Base64.getEncoder().encodeToString(value))));
+            out.collect(SourceRecord.refused(undecodable(origin(record), e, value)));
+            return;
         }
+        WireExit exit = new WireExit();
+        exit.threadId = (Integer) routing.get(ExitCodecs.ROUTING_THREAD);
+        exit.vcpuKey = routing.get(ExitCodecs.ROUTING_HOST) + "/" + exit.threadId;
+        Object ts = routing.get(ExitCodecs.ROUTING_TIMESTAMP);
+        exit.timestampNs = ts == null ? WireExit.NO_TIMESTAMP : (Long) ts;
+        exit.message = value;
+        exit.topic = record.topic();
+        exit.partition = record.partition();
+        exit.offset = record.offset();
+        out.collect(SourceRecord.of(exit));
     }
 
-    private static String where(ConsumerRecord<?, ?> record) {
+    private static String origin(ConsumerRecord<?, ?> record) {
         return record.topic() + "/" + record.partition() + "/" + record.offset();
     }
 
-    private static RejectedLine refusal(String where, String reason, String detail, String line) {
+    /** The refusal of a message that is not a decodable {@code ExitEvent}, wherever the job found out. */
+    public static RejectedLine undecodable(String origin, WireCodec.WireFormatException why, byte[] message) {
+        return refusal(origin, UNDECODABLE, why.getMessage(), Base64.getEncoder().encodeToString(message));
+    }
+
+    private static RejectedLine refusal(String origin, String reason, String detail, String line) {
         return RejectedLine.newBuilder()
-                .setSource(where)
+                .setSource(origin)
                 .setLineNumber(-1)
                 .setStage(STAGE)
                 .setReason(reason)

@@ -1,28 +1,27 @@
 package io.smtreplay.replay.wire;
 
-import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
 import java.util.Objects;
 
 /**
- * One record read from the exits topic: the decoded event, or, for bytes that are not a
- * decodable {@link ExitEvent}, the refusal that goes to the dead-letter topic. Decoding in the
- * source keeps per-partition watermarks (the rejects carry no event time and never move them).
- * A Flink POJO: public fields, no-argument constructor.
+ * One record read from the exits topic: the exit (its bytes and routing fields), or, for bytes
+ * that are not a readable {@code ExitEvent} message, the refusal that goes to the dead-letter
+ * topic. Reading the routing fields in the source keeps per-partition watermarks (the rejects
+ * carry no event time and never move them). A Flink POJO: public fields, no-argument constructor.
  */
 public final class SourceRecord {
 
-    /** The decoded event; null for a refusal. */
-    public ExitEvent event;
-    /** Why the record was refused; null for an event. */
+    /** The exit; null for a refusal. */
+    public WireExit exit;
+    /** Why the record was refused; null for an exit. */
     public RejectedLine rejected;
 
     public SourceRecord() {
     }
 
-    public static SourceRecord of(ExitEvent event) {
+    public static SourceRecord of(WireExit exit) {
         SourceRecord r = new SourceRecord();
-        r.event = Objects.requireNonNull(event, "event");
+        r.exit = Objects.requireNonNull(exit, "exit");
         return r;
     }
 
@@ -32,12 +31,12 @@ public final class SourceRecord {
         return r;
     }
 
-    public boolean isEvent() {
-        return event != null;
+    public boolean isExit() {
+        return exit != null;
     }
 
     @Override
     public String toString() {
-        return isEvent() ? "event " + event : "refused " + rejected;
+        return isExit() ? "exit " + exit.origin() : "refused " + rejected;
     }
 }

@@ -1,6 +1,5 @@
 package io.smtreplay.replay.embedded;
 
-import io.smtreplay.schemas.AppSpeedup;
 import io.smtreplay.schemas.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,26 +7,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads every committed result on a speedups topic (transactions aborted or open are not seen). */
-public final class SpeedupsTopic {
+/**
+ * Reads every committed record of a topic of wire records, such as the results or the dead letters
+ * (records of transactions aborted or still open are not seen).
+ */
+public final class CommittedTopic {
 
-    private SpeedupsTopic() {
+    private CommittedTopic() {
     }
 
-    public static List<AppSpeedup> readAll(String bootstrap, String topic) {
+    public static <T extends SpecificRecord> List<T> readAll(String bootstrap, String topic, WireCodec<T> codec) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "smtreplay-results-" + UUID.randomUUID());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        WireCodec<AppSpeedup> codec = WireCodec.appSpeedups();
-        List<AppSpeedup> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -1,0 +1,22 @@
+package io.smtreplay.replay.wire;
+
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.WireCodec;
+
+/**
+ * The exits topic's codec and its routing projection, one per JVM: codecs are thread-safe, keep
+ * per-thread buffers, and are not serializable, so operators share these rather than ship them.
+ */
+final class ExitCodecs {
+
+    static final WireCodec<ExitEvent> EVENTS = WireCodec.exitEvents();
+    /** What the source reads of each message: the vCPU key and event time; the rest is skipped. */
+    static final WireCodec<ExitEvent>.Projection ROUTING = EVENTS.projection("host", "threadId", "timestampNs");
+    /** The routing fields' positions in the projection, in the order above (a lookup by name hashes the name). */
+    static final int ROUTING_HOST = 0;
+    static final int ROUTING_THREAD = 1;
+    static final int ROUTING_TIMESTAMP = 2;
+
+    private ExitCodecs() {
+    }
+}
