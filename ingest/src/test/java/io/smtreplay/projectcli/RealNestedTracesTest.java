@@ -13,6 +13,7 @@ import io.smtreplay.ingest.parse.ParsedEvent;
 import io.smtreplay.ingest.parse.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.TraceRecordSink;
+import io.smtreplay.ingest.testing.SharedTraces;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -56,6 +56,13 @@ public final class SharedTraces {
         return Files.exists(p) ? p : traces.resolve("lab").resolve(fileName);
     }
 
+    /** A trace by its path under traces/, e.g. {@code lab/x.txt.gz}; a missing file fails the test. */
+    public static Path file(String relative) {
+        Path file = root().resolve("traces").resolve(relative);
+        Assertions.assertTrue(Files.isRegularFile(file), "shared trace " + file + " not found");
+        return file;
+    }
+
     private static Path findUpwards() {
         Path dir = Path.of("").toAbsolutePath();
         for (int i = 0; i < 4 && dir != null; i++, dir = dir.getParent()) {
