@@ -369,6 +369,8 @@ class StreamingReplayTest {
         Configuration config = new Configuration();
         config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, CHECKPOINTS.toUri().toString());
+        // as LocalFlink does: no /tmp/flink-web-upload left behind
+        config.set(org.apache.flink.configuration.WebOptions.UPLOAD_DIR, CHECKPOINTS.resolve("web-upload").toString());
         return config;
     }
 

@@ -33,6 +33,8 @@ import org.apache.flink.util.Collector;
  * and pre-aggregates what it reconstructs per event-time window with the model's {@link Projector}.
  *
  * <ul>
+ *   <li>Events arrive as the topic's message bytes ({@link WireExit}) and are decoded here, once,
+ *       when released; one that does not decode is refused ({@code decode}, {@code undecodable}).</li>
  *   <li>Events wait in keyed state, grouped by release tick (a short span of trace time that
  *       divides the window), until the watermark passes the tick's end; then the tick's events go
  *       to the tracker sorted by (timestamp, sequence): input shuffled within the out-of-orderness
@@ -120,11 +122,12 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         pending.put(tick, inTick);
     }
 
+    /** One refusal per record: a late message that does not decode is refused as undecodable only. */
     private void refuseLate(WireExit exit, Context ctx) {
-        metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY,
-                "reason", Refusals.LATE).inc();
         ExitEvent event = decode(exit, ctx);
         if (event != null) {
+            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY,
+                    "reason", Refusals.LATE).inc();
             ctx.output(Refusals.TAG, Refusals.of(event, Refusals.LATE,
                     "behind the watermark (" + ctx.timerService().currentWatermark()
                             + " ns): later than the out-of-orderness bound"));
