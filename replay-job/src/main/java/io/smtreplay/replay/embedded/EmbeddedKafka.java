@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,6 +13,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -98,6 +101,34 @@ public final class EmbeddedKafka implements AutoCloseable {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create topics " + partitionsByTopic.keySet(), e.getCause());
                 }
+            }
+            awaitLeaders(admin, partitionsByTopic);
+        }
+    }
+
+    /**
+     * Until every partition's leader answers for it: KRaft reports a topic created before its
+     * leaders serve it, and a producer writing at once can stall on a partition until its
+     * delivery timeout (seen in full builds).
+     */
+    private static void awaitLeaders(Admin admin, Map<String, Integer> partitionsByTopic) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        partitionsByTopic.forEach((topic, n) -> {
+            for (int p = 0; p < n; p++) {
+                partitions.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+        });
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get();
+                return;
+            } catch (ExecutionException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topics " + partitionsByTopic.keySet() + " have no serving leader after 30 s",
+                            notYet.getCause());
+                }
+                Thread.sleep(50);
             }
         }
     }
