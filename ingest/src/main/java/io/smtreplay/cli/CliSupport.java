@@ -1,5 +1,9 @@
 package io.smtreplay.cli;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
 /**
@@ -42,6 +46,23 @@ public final class CliSupport {
         }
         String m = ex.getMessage();
         return m == null ? ex.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * Why a file could not be opened or written, in a user's words and without the path (the
+     * caller names it): "no such directory", "permission denied", or the system's reason.
+     */
+    static String ioReason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** The version printed by {@code --version}. */

@@ -9,10 +9,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -61,7 +58,7 @@ public final class RejectsFile implements Closeable {
             return new RejectsFile(path, json);
         } catch (IOException e) {
             closeQuietly(out);
-            throw new CannotCreate(path, why(e));
+            throw new CannotCreate(path, CliSupport.ioReason(e));
         }
     }
 
@@ -112,7 +109,7 @@ public final class RejectsFile implements Closeable {
     }
 
     private IOException cannotWrite(IOException e) {
-        return new IOException("cannot write rejects file " + path + ": " + why(e), e);
+        return new IOException("cannot write rejects file " + path + ": " + CliSupport.ioReason(e), e);
     }
 
     /** The rejects file cannot be created; the message is one line for the user. */
@@ -135,19 +132,6 @@ public final class RejectsFile implements Closeable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static String why(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static void closeQuietly(OutputStream out) {

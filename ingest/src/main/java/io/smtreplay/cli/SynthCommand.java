@@ -123,7 +123,8 @@ public final class SynthCommand implements Callable<Integer> {
             // e.g. a profile whose switches alone exceed cpuid-loop's Table 1 total
             throw new CommandLine.ParameterException(commandSpec.commandLine(), e.getMessage());
         } catch (IOException | UncheckedIOException e) {
-            err.println("smtreplay synth: cannot write " + output + ": " + e.getMessage());
+            IOException cause = e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+            err.println("smtreplay synth: cannot write " + output + ": " + CliSupport.ioReason(cause));
             err.flush();
             return 1;
         }

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtreplay.cli.SynthCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import org.junit.jupiter.api.io.TempDir;
 
 class SynthCommandTest {
@@ -57,8 +60,13 @@ class SynthCommandTest {
     }
 
     @Test
-    void anUnwritableOutputExitsOne() {
-        assertEquals(1, SynthCommand.run("--workload", "idle", "--quiet", "-o", dir.resolve("no/such/dir/t.txt").toString()));
+    void anUnwritableOutputExitsOneNamingThePathOnceAndWhy() {
+        String path = dir.resolve("no/such/dir/t.txt").toString();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new SynthCommand());
+        cli.setErr(new PrintWriter(err));
+        assertEquals(1, cli.execute("--workload", "idle", "--quiet", "-o", path));
+        assertEquals("smtreplay synth: cannot write " + path + ": no such directory", err.toString().strip());
     }
 
     @Test
