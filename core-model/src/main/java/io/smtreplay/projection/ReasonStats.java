@@ -191,7 +191,8 @@ public final class ReasonStats implements Serializable {
             for (int i = 0; i < projected.length; i++) {
                 projected[i] = decode(projectedLatency[i]);
             }
-            return new ReasonStats(episodes, trapsIntoL0, baselineNs, projectedNs.clone(), decode(baselineLatency),
+            // the arrays were read for this object alone: no copy needed
+            return new ReasonStats(episodes, trapsIntoL0, baselineNs, projectedNs, decode(baselineLatency),
                     projected);
         }
     }

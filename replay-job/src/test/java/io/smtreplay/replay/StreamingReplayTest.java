@@ -16,6 +16,7 @@ import io.smtreplay.replay.embedded.EmbeddedKafka;
 import io.smtreplay.replay.embedded.ExitEventProducer;
 import io.smtreplay.replay.embedded.RunInput;
 import io.smtreplay.replay.embedded.CommittedTopic;
+import io.smtreplay.replay.testing.CorruptMessages;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.SourceRecord;
@@ -180,7 +181,7 @@ class StreamingReplayTest {
         Topics topics = Topics.prefixed("refusing-");
         WireCodec<ExitEvent> codec = WireCodec.exitEvents();
         ExitEvent sample = input.events().get(0);
-        byte[] corruptKind = withKindOrdinal(codec, sample, 50);
+        byte[] corruptKind = CorruptMessages.withBadKindOrdinal(sample);
         assertThrows(WireCodec.WireFormatException.class, () -> codec.decode(corruptKind));
         List<byte[]> bad = new ArrayList<>();
         bad.add("not an avro message".getBytes(java.nio.charset.StandardCharsets.UTF_8));
@@ -202,18 +203,6 @@ class StreamingReplayTest {
         assertTrue(corrupt.getSource().startsWith(run.topics().exits() + "/"), "where it was read: " + corrupt.getSource());
         assertEquals(Set.of("untimed", "threadless"), dead.stream().filter(r -> r.getStage().equals("replay"))
                 .map(RejectedLine::getSource).collect(java.util.stream.Collectors.toSet()));
-    }
-
-    /** The event's message with its {@code kind} enum ordinal replaced: found as the one byte ENTRY and EXIT differ in. */
-    private static byte[] withKindOrdinal(WireCodec<ExitEvent> codec, ExitEvent e, int ordinal) {
-        byte[] entry = codec.encode(ExitEvent.newBuilder(e).setKind(io.smtreplay.schemas.EventKindCode.ENTRY).build());
-        byte[] exit = codec.encode(ExitEvent.newBuilder(e).setKind(io.smtreplay.schemas.EventKindCode.EXIT).build());
-        int at = 0;
-        while (entry[at] == exit[at]) {
-            at++;
-        }
-        entry[at] = (byte) (ordinal << 1); // zig-zag varint of a small int: one byte
-        return entry;
     }
 
     // ---- the job on the shared cluster ----

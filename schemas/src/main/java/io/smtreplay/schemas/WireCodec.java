@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.avro.Schema;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -180,6 +180,15 @@ public final class WireCodec<T extends SpecificRecord> {
 
         private Projection(Schema schema) {
             this.schema = schema;
+        }
+
+        /** Where a field of the projection is in the records it reads ({@code GenericRecord.get(int)}). */
+        public int position(String fieldName) {
+            Schema.Field field = schema.getField(fieldName);
+            if (field == null) {
+                throw new IllegalArgumentException("the projection has no field " + fieldName);
+            }
+            return field.pos();
         }
 
         /**

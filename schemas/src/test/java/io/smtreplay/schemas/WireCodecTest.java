@@ -150,6 +150,8 @@ class WireCodecTest {
         assertEquals("truncated", projected.get("reason").toString());
         assertEquals(3L, projected.get("lineNumber"));
 
+        assertEquals(List.of(0, 3), List.of(routing.position("host"), routing.position("sequence")));
+        assertThrows(IllegalArgumentException.class, () -> routing.position("payload"));
         assertThrows(IllegalArgumentException.class, () -> codec.projection("noSuchField"));
         byte[] truncated = java.util.Arrays.copyOf(codec.encode(exit), 20);
         assertThrows(WireCodec.WireFormatException.class, () -> routing.decode(truncated, null),

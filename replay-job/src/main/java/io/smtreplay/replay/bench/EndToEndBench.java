@@ -1,9 +1,7 @@
 package io.smtreplay.replay.bench;
 
-import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.EpisodeTracker;
-import io.smtreplay.episode.GuestInterval;
 import io.smtreplay.ingest.ExitEventMapping;
 import io.smtreplay.ingest.Labels;
 import io.smtreplay.ingest.parse.ParsedEvent;
@@ -13,12 +11,16 @@ import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.replay.ReplayJob;
 import io.smtreplay.replay.ReplaySettings;
+import io.smtreplay.replay.embedded.CommittedTopic;
 import io.smtreplay.replay.embedded.EmbeddedKafka;
 import io.smtreplay.replay.embedded.ExitEventProducer;
 import io.smtreplay.replay.embedded.LocalFlink;
-import io.smtreplay.replay.embedded.CommittedTopic;
+import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.KafkaEndpoints;
+import io.smtreplay.replay.wire.SourceRecord;
 import io.smtreplay.replay.wire.Topics;
+import io.smtreplay.replay.wire.WireExit;
+import io.smtreplay.replay.wire.WireExitSerializer;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.WireCodec;
 import io.smtreplay.smt.SmtConfiguration;
@@ -29,7 +31,17 @@ import io.smtreplay.synth.Workload;
 import io.smtreplay.trace.Isa;
 import io.smtreplay.trace.TraceFormat;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -41,20 +53,13 @@ import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import java.io.IOException;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -168,7 +173,7 @@ public final class EndToEndBench {
         new ReplayJob(settings, io.exits(true), io.speedups(), io.deadLetters()).build(env);
         long cpu1 = processCpuNanos();
         long t1 = System.nanoTime();
-        ThreadCpu.Sampler threads = ThreadCpu.Sampler.start();
+        ThreadCpuSampler threads = ThreadCpuSampler.start();
         flink.execute(env);
         double jobSeconds = (System.nanoTime() - t1) / 1e9;
         double jobCpuSeconds = (processCpuNanos() - cpu1) / 1e9;
@@ -224,51 +229,59 @@ public final class EndToEndBench {
 
     /**
      * What one vCPU keeps in keyed state, as checkpointed: its tracker (Java serialization), one
-     * open window's projection, and the events waiting for the watermark (Avro single-object bytes).
+     * open window's projection, and the events waiting for the watermark (each a {@link WireExit}:
+     * the message bytes with its routing fields, as {@link WireExitSerializer} writes it).
      */
-    private static void stateSize(SynthSpec spec, CostProfile profile, ReplaySettings settings) {
+    private static void stateSize(SynthSpec spec, CostProfile profile, ReplaySettings settings) throws IOException {
         Projector projector = settings.projector();
-        EpisodeTracker tracker = new EpisodeTracker(0);
         ProjectionAccumulator window = projector.newAccumulator();
+        EpisodeSink sink = projector.sinkInto(window);
         WireCodec<ExitEvent> codec = WireCodec.exitEvents();
+        ExitEventRecordDeserializer source = new ExitEventRecordDeserializer();
+        WireExitSerializer pendingSerializer = new WireExitSerializer();
+        DataOutputSerializer pendingBytes = new DataOutputSerializer(4096);
         Labels labels = new Labels("bench-host", null, spec.appLabel());
         long windowNs = settings.window().toNanos();
-        long[] firstTid = {Long.MIN_VALUE};
-        long[] firstTs = {Long.MIN_VALUE};
-        long[] eventBytes = {0, 0};
-        long[] boundEvents = {0};
-        EpisodeSink sink = new EpisodeSink() {
+        long boundNs = settings.outOfOrderness().toNanos();
+        EpisodeTracker[] tracker = {null};
+        long[] firstTs = {0};
+        long[] events = {0};
+        List<SourceRecord> read = new ArrayList<>();
+        Collector<SourceRecord> collect = new Collector<>() {
             @Override
-            public void episode(Episode episode) {
-                projector.record(episode, window);
+            public void collect(SourceRecord record) {
+                read.add(record);
             }
 
             @Override
-            public void guestTime(GuestInterval interval) {
-                projector.record(interval, window);
+            public void close() {
             }
         };
         new TraceSynthesizer(spec, profile).emit(e -> {
-            if (firstTid[0] == Long.MIN_VALUE) {
-                firstTid[0] = e.tid();
+            if (tracker[0] == null) {
+                tracker[0] = new EpisodeTracker(e.tid());
                 firstTs[0] = e.timestampNs();
             }
-            if (e.tid() != firstTid[0] || e.timestampNs() - firstTs[0] >= windowNs) {
+            if (e.tid() != tracker[0].thread() || e.timestampNs() - firstTs[0] >= windowNs) {
                 return;
             }
-            tracker.accept(e, sink);
-            eventBytes[0] += codec.encode(ExitEventMapping.toAvro(new ParsedEvent("bench", -1, 0, e), labels)).length;
-            eventBytes[1]++;
-            if (e.timestampNs() - firstTs[0] < settings.outOfOrderness().toNanos()) {
-                boundEvents[0]++;
+            tracker[0].accept(e, sink);
+            if (e.timestampNs() - firstTs[0] < boundNs) {
+                byte[] message = codec.encode(ExitEventMapping.toAvro(new ParsedEvent("bench", -1, 0, e), labels));
+                read.clear();
+                source.deserialize(new ConsumerRecord<>(Topics.DEFAULT.exits(), 0, events[0], null, message), collect);
+                try {
+                    pendingSerializer.serialize(read.get(0).exit, pendingBytes);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+                events[0]++;
             }
         });
-        long trackerBytes = javaSerializedSize(tracker);
-        long windowBytes = javaSerializedSize(window);
-        long avgEvent = eventBytes[1] == 0 ? 0 : eventBytes[0] / eventBytes[1];
         System.out.printf("keyed state per vCPU: tracker %d B, one %d ms window's projection %d B, pending events "
-                        + "%d in a %d µs bound x %d B = %d B%n", trackerBytes, windowNs / 1_000_000, windowBytes,
-                boundEvents[0], settings.outOfOrderness().toNanos() / 1000, avgEvent, boundEvents[0] * avgEvent);
+                        + "%d in a %d µs bound = %d B (%d B each)%n", javaSerializedSize(tracker[0]), windowNs / 1_000_000,
+                javaSerializedSize(window), events[0], boundNs / 1000, pendingBytes.length(),
+                events[0] == 0 ? 0 : pendingBytes.length() / events[0]);
     }
 
     private static long javaSerializedSize(Serializable o) {

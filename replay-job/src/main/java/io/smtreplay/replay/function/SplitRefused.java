@@ -1,13 +1,11 @@
 package io.smtreplay.replay.function;
 
-import io.smtreplay.replay.metrics.ReplayMetrics;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.SourceRecord;
 import io.smtreplay.replay.wire.WireExit;
-import io.smtreplay.schemas.WireCodec;
-import java.util.List;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -19,48 +17,37 @@ import org.apache.flink.util.Collector;
 public final class SplitRefused extends ProcessFunction<SourceRecord, WireExit> {
 
     private static final long serialVersionUID = 1L;
-    private transient ContractMetrics metrics;
+    private transient Refuser refuser;
 
     @Override
     public void open(OpenContext openContext) {
-        metrics = new ContractMetrics(getRuntimeContext().getMetricGroup());
-        // every reason exported from the start: a missing series is not a zero to Prometheus
-        for (String reason : List.of(ExitEventRecordDeserializer.UNDECODABLE, ExitEventRecordDeserializer.NO_VALUE)) {
-            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", ExitEventRecordDeserializer.STAGE, "reason", reason);
-        }
-        for (String reason : List.of(Refusals.NO_TIMESTAMP, Refusals.NO_THREAD)) {
-            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY, "reason", reason);
-        }
+        refuser = new Refuser(getRuntimeContext().getMetricGroup())
+                .exportedFromStart(ExitEventRecordDeserializer.STAGE, ExitEventRecordDeserializer.UNDECODABLE,
+                        ExitEventRecordDeserializer.NO_VALUE)
+                .exportedFromStart(Refusals.STAGE_REPLAY, Refusals.NO_TIMESTAMP, Refusals.NO_THREAD);
     }
 
     @Override
     public void processElement(SourceRecord record, Context ctx, Collector<WireExit> out) {
-        if (!record.isExit()) {
-            refuse(record.rejected, ctx);
-            return;
-        }
         WireExit exit = record.exit;
-        if (exit.hasTimestamp() && exit.threadId >= 0) {
+        if (exit != null && exit.hasTimestamp() && exit.threadId >= 0) {
             out.collect(exit);
             return;
         }
+        Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
+        if (exit == null) {
+            refuser.refuse(record.rejected, refused);
+            return;
+        }
         // rare: the refusal keeps the whole event, so decode it here
-        ExitEvent e;
-        try {
-            e = exit.decode();
-        } catch (WireCodec.WireFormatException undecodable) {
-            refuse(ExitEventRecordDeserializer.undecodable(exit.origin(), undecodable, exit.message), ctx);
+        ExitEvent e = refuser.decodeOrRefuse(exit, refused);
+        if (e == null) {
             return;
         }
         if (!exit.hasTimestamp()) {
-            refuse(Refusals.of(e, Refusals.NO_TIMESTAMP, "event time needs a timestamp"), ctx);
+            refuser.refuse(Refusals.of(e, Refusals.NO_TIMESTAMP, "event time needs a timestamp"), refused);
         } else {
-            refuse(Refusals.of(e, Refusals.NO_THREAD, "no vCPU thread id on the line"), ctx);
+            refuser.refuse(Refusals.of(e, Refusals.NO_THREAD, "no vCPU thread id on the line"), refused);
         }
-    }
-
-    private void refuse(RejectedLine refused, Context ctx) {
-        metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", refused.getStage(), "reason", refused.getReason()).inc();
-        ctx.output(Refusals.TAG, refused);
     }
 }

@@ -4,20 +4,19 @@ import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.EpisodeTracker;
 import io.smtreplay.episode.GuestInterval;
+import io.smtreplay.ingest.ExitEventMapping;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
-import io.smtreplay.ingest.ExitEventMapping;
-import io.smtreplay.replay.metrics.ReplayMetrics;
-import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.WireExit;
 import io.smtreplay.replay.wire.WireExitTypeInfo;
-import io.smtreplay.schemas.WireCodec;
 import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.RejectedLine;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -69,7 +68,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
     /** Release tick end -> the events of that tick, in arrival order, as the topic's bytes. */
     private transient MapState<Long, List<WireExit>> pending;
     private transient ValueState<VcpuState> vcpu;
-    private transient ContractMetrics metrics;
+    private transient Refuser refuser;
 
     public VcpuReplay(Projector projector, long windowNs, long idleNs) {
         this.projector = projector;
@@ -101,8 +100,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-events", Types.LONG,
                 Types.LIST(WireExitTypeInfo.INSTANCE)));
         vcpu = getRuntimeContext().getState(new ValueStateDescriptor<>("vcpu", TypeInformation.of(VcpuState.class)));
-        metrics = new ContractMetrics(getRuntimeContext().getMetricGroup());
-        metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY, "reason", Refusals.LATE);
+        refuser = new Refuser(getRuntimeContext().getMetricGroup()).exportedFromStart(Refusals.STAGE_REPLAY, Refusals.LATE);
     }
 
     @Override
@@ -124,28 +122,11 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
 
     /** One refusal per record: a late message that does not decode is refused as undecodable only. */
     private void refuseLate(WireExit exit, Context ctx) {
-        ExitEvent event = decode(exit, ctx);
+        Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
+        ExitEvent event = refuser.decodeOrRefuse(exit, refused);
         if (event != null) {
-            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", Refusals.STAGE_REPLAY,
-                    "reason", Refusals.LATE).inc();
-            ctx.output(Refusals.TAG, Refusals.of(event, Refusals.LATE,
-                    "behind the watermark (" + ctx.timerService().currentWatermark()
-                            + " ns): later than the out-of-orderness bound"));
-        }
-    }
-
-    /**
-     * The event, or null after refusing it: the source read only its routing fields, so a message
-     * corrupt in a field it skipped is found here (a decode refusal, as in the source).
-     */
-    private ExitEvent decode(WireExit exit, Context ctx) {
-        try {
-            return exit.decode();
-        } catch (WireCodec.WireFormatException e) {
-            metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", ExitEventRecordDeserializer.STAGE,
-                    "reason", ExitEventRecordDeserializer.UNDECODABLE).inc();
-            ctx.output(Refusals.TAG, ExitEventRecordDeserializer.undecodable(exit.origin(), e, exit.message));
-            return null;
+            refuser.refuse(Refusals.of(event, Refusals.LATE, "behind the watermark (" + ctx.timerService().currentWatermark()
+                    + " ns): later than the out-of-orderness bound"), refused);
         }
     }
 
@@ -156,8 +137,9 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         if (exits != null) {
             pending.remove(ts);
             List<ExitEvent> events = new ArrayList<>(exits.size());
+            Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
             for (WireExit exit : exits) {
-                ExitEvent event = decode(exit, ctx);
+                ExitEvent event = refuser.decodeOrRefuse(exit, refused);
                 if (event != null) {
                     events.add(event);
                 }

@@ -12,10 +12,10 @@ final class ExitCodecs {
     static final WireCodec<ExitEvent> EVENTS = WireCodec.exitEvents();
     /** What the source reads of each message: the vCPU key and event time; the rest is skipped. */
     static final WireCodec<ExitEvent>.Projection ROUTING = EVENTS.projection("host", "threadId", "timestampNs");
-    /** The routing fields' positions in the projection, in the order above (a lookup by name hashes the name). */
-    static final int ROUTING_HOST = 0;
-    static final int ROUTING_THREAD = 1;
-    static final int ROUTING_TIMESTAMP = 2;
+    /** The routing fields' positions in the records read (a lookup by name hashes the name each time). */
+    static final int ROUTING_HOST = ROUTING.position("host");
+    static final int ROUTING_THREAD = ROUTING.position("threadId");
+    static final int ROUTING_TIMESTAMP = ROUTING.position("timestampNs");
 
     private ExitCodecs() {
     }

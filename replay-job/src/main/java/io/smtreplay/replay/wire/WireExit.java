@@ -7,7 +7,9 @@ import io.smtreplay.schemas.ExitEvent;
  * routes and orders it by read from them. The vCPU replay decodes the bytes once; until then no
  * operator decodes or re-encodes the event (decoding in the source and Avro re-encoding for the
  * shuffle were most of the source's time, BENCHMARKS.md issue 4), and events waiting for the
- * watermark are checkpointed as these bytes. A Flink POJO: public fields, no-argument constructor.
+ * watermark are checkpointed as these bytes. Flink serializes it with {@link WireExitSerializer}
+ * ({@link WireExitTypeInfo}); the routing fields are read once, in the source, and kept because
+ * both ends of the shuffle key by {@link #vcpuKey}.
  */
 public final class WireExit {
 

@@ -11,10 +11,10 @@ import io.smtreplay.projection.Projector;
 import io.smtreplay.projection.TraceProjector;
 import io.smtreplay.replay.ReplayJob;
 import io.smtreplay.replay.embedded.RunInput;
+import io.smtreplay.replay.testing.CorruptMessages;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.SourceRecord;
 import io.smtreplay.replay.wire.WireExit;
-import io.smtreplay.schemas.EventKindCode;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
@@ -98,24 +98,18 @@ class VcpuReplayTest {
     void aMessageCorruptBeyondItsRoutingFieldsIsRefusedAsUndecodableOnce() throws Exception {
         var harness = harness();
         ExitEvent e = events.get(0);
-        byte[] entry = CODEC.encode(ExitEvent.newBuilder(e).setKind(EventKindCode.ENTRY).build());
-        byte[] exit = CODEC.encode(ExitEvent.newBuilder(e).setKind(EventKindCode.EXIT).build());
-        int at = 0;
-        while (entry[at] == exit[at]) {
-            at++;
-        }
-        entry[at] = (byte) (50 << 1); // ordinal 50 of an enum of 10 symbols: zig-zag varint, one byte below 64
-        send(harness, entry, e.getTimestampNs());
+        byte[] corrupt = CorruptMessages.withBadKindOrdinal(e);
+        send(harness, corrupt, e.getTimestampNs());
         harness.processWatermark(Long.MAX_VALUE);
         // and behind the watermark too: still one refusal, as undecodable, not also as late
-        send(harness, entry, e.getTimestampNs());
+        send(harness, corrupt, e.getTimestampNs());
 
         List<RejectedLine> refused = refusals(harness);
         assertEquals(2, refused.size(), refused.toString());
         for (RejectedLine r : refused) {
             assertEquals(ExitEventRecordDeserializer.STAGE + "/" + ExitEventRecordDeserializer.UNDECODABLE,
                     r.getStage() + "/" + r.getReason());
-            assertEquals(java.util.Base64.getEncoder().encodeToString(entry), r.getLine());
+            assertEquals(java.util.Base64.getEncoder().encodeToString(corrupt), r.getLine());
             assertEquals("kvm-exits/0/" + 7, r.getSource());
         }
         assertEquals(List.of(), harness.extractOutputValues(), "nothing replayed from it");

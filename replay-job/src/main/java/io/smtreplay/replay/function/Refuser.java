@@ -1,0 +1,57 @@
+package io.smtreplay.replay.function;
+
+import io.smtreplay.replay.metrics.ReplayMetrics;
+import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
+import io.smtreplay.replay.wire.WireExit;
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.RejectedLine;
+import io.smtreplay.schemas.WireCodec;
+import java.util.function.Consumer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * How every operator of the job refuses a record: counted in {@code smtreplay_records_refused_total}
+ * by the refusal's own stage and reason, and sent on (to {@link Refusals#TAG}) for the dead-letter
+ * topic. Operators pass their side output as a consumer: Flink's process-function contexts share no
+ * type.
+ */
+final class Refuser {
+
+    private final ContractMetrics metrics;
+
+    Refuser(MetricGroup group) {
+        this.metrics = new ContractMetrics(group);
+    }
+
+    /** Exports these reasons' counters from the start: a missing series is not a zero to Prometheus. */
+    Refuser exportedFromStart(String stage, String... reasons) {
+        for (String reason : reasons) {
+            counter(stage, reason);
+        }
+        return this;
+    }
+
+    void refuse(RejectedLine refused, Consumer<RejectedLine> sideOutput) {
+        counter(refused.getStage(), refused.getReason()).inc();
+        sideOutput.accept(refused);
+    }
+
+    /**
+     * The exit's event, or null after refusing it ({@code decode}, {@code undecodable}): the source
+     * read only its routing fields, so a message corrupt in a field it skipped is found where the
+     * event is first needed.
+     */
+    ExitEvent decodeOrRefuse(WireExit exit, Consumer<RejectedLine> sideOutput) {
+        try {
+            return exit.decode();
+        } catch (WireCodec.WireFormatException e) {
+            refuse(ExitEventRecordDeserializer.undecodable(exit.origin(), e, exit.message), sideOutput);
+            return null;
+        }
+    }
+
+    private Counter counter(String stage, String reason) {
+        return metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", stage, "reason", reason);
+    }
+}
