@@ -1,6 +1,9 @@
 package io.smtreplay.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -24,10 +27,21 @@ public final class CliSupport {
     }
 
     /** As {@link #run(Object, String...)}, with errors and usage going to {@code err} (null: stderr). */
-    public static int run(Object command, java.io.PrintStream err, String... args) {
+    public static int run(Object command, PrintStream err, String... args) {
+        return run(command, null, err, args);
+    }
+
+    /**
+     * As {@link #run(Object, String...)}, with help and version going to {@code out} and errors and
+     * usage to {@code err} (null: standard output, standard error), both UTF-8.
+     */
+    public static int run(Object command, PrintStream out, PrintStream err, String... args) {
         CommandLine cl = new CommandLine(command);
+        if (out != null) {
+            cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        }
         if (err != null) {
-            cl.setErr(new java.io.PrintWriter(err, true));
+            cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         }
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             commandLine.getErr().println(commandLine.getCommandName() + ": " + message(ex));
@@ -41,7 +55,7 @@ public final class CliSupport {
     }
 
     static String message(Throwable ex) {
-        if (ex instanceof java.nio.file.NoSuchFileException) {
+        if (ex instanceof NoSuchFileException) {
             return "no such file: " + ex.getMessage();
         }
         String m = ex.getMessage();
@@ -49,8 +63,9 @@ public final class CliSupport {
     }
 
     /**
-     * Why a file could not be opened or written, in a user's words and without the path (the
-     * caller names it): "no such directory", "permission denied", or the system's reason.
+     * Why a file could not be created or written, in a user's words and without the path (the
+     * caller names it): "no such directory" (creating a file, that is its folder), "permission
+     * denied", or the system's reason.
      */
     static String ioReason(IOException e) {
         if (e instanceof NoSuchFileException) {

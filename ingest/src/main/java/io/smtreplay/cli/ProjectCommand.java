@@ -18,14 +18,12 @@ import io.smtreplay.smt.SmtConfiguration;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,9 +33,11 @@ import picocli.CommandLine.Parameters;
  * {@code smtreplay project}: offline, no Kafka or Flink. Reads trace files, reconstructs the
  * nested episodes of every vCPU thread, replays them on each SMT configuration and prints, per
  * app, the projected speedups. Exit codes: 0 done, 1 a file could not be read (or the --rejects
- * file written), 2 bad arguments (unknown configuration, unusable profile).
+ * file created or written; one line on stderr, see {@link CliSupport}), 2 bad arguments (unknown
+ * configuration, unusable profile).
  */
-@Command(name = "smtreplay project", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "smtreplay project", mixinStandardHelpOptions = true, versionProvider = CliSupport.Version.class,
+        sortOptions = false,
         description = {
             "Projects how much faster each app in a nested VM would be if VM traps were SMT thread handoffs "
                     + "(SVt, ISCA 2019), from KVM host (L0) traces: raw ftrace, trace-cmd report or perf script.",
@@ -80,19 +80,16 @@ public final class ProjectCommand implements Callable<Integer> {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the command with the given streams; returns the exit code. */
+    /** Runs the command with the given streams and the shared error handling; returns the exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         ProjectCommand command = new ProjectCommand();
         command.out = out;
         command.err = err;
-        CommandLine cli = new CommandLine(command);
-        cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
-        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        return cli.execute(args);
+        return CliSupport.run(command, out, err, args);
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         CostProfile costs;
         List<SmtConfiguration> configurations;
         try {
@@ -102,21 +99,12 @@ public final class ProjectCommand implements Callable<Integer> {
             configurations = known.resolve(config);
         } catch (ProfileException e) {
             err.println("smtreplay project: " + e.getMessage());
-            return 2;
+            return CliSupport.USAGE;
         }
-        RejectsFile rejects;
-        try {
-            rejects = rejectsOption.open(files);
-        } catch (RejectsFile.CannotCreate e) {
-            err.println("smtreplay project: " + e.getMessage());
-            return 1;
-        }
+        RejectsFile rejects = rejectsOption.open(files);
         ProjectReport report;
         try (rejects) {
             report = read(costs, configurations, rejects);
-        } catch (CannotRead | IOException | UncheckedIOException e) {
-            err.println("smtreplay project: " + e.getMessage());
-            return 1;
         }
         PrintWriter writer = new PrintWriter(out, false, StandardCharsets.UTF_8);
         if (json) {
@@ -128,19 +116,15 @@ public final class ProjectCommand implements Callable<Integer> {
                 writer.flush();
             }
         }
-        return 0;
+        return CliSupport.OK;
     }
 
-    /** A trace file could not be read. */
-    private static final class CannotRead extends Exception {
-        CannotRead(String file, Exception cause) {
-            super("cannot read " + file + ": " + cause.getMessage(), cause);
-        }
-    }
-
-    /** Reads every file into the projector, refused lines also to {@code rejects}. */
+    /**
+     * Reads every file into the projector, refused lines also to {@code rejects}. A file that
+     * cannot be read is named in the error; a failed write to {@code rejects} passes unchanged.
+     */
     private ProjectReport read(CostProfile costs, List<SmtConfiguration> configurations, RejectsFile rejects)
-            throws CannotRead {
+            throws IOException {
         TraceProjector projector = new TraceProjector(new Projector(configurations, costs));
         Map<String, Long> refused = new TreeMap<>();
         Map<String, RefusedLine> examples = new TreeMap<>();
@@ -167,10 +151,8 @@ public final class ProjectCommand implements Callable<Integer> {
                         projector.eventsLost(lost.source(), lost.pcpu());
                     }
                 });
-            } catch (RejectsFile.CannotWrite e) {
-                throw e;
-            } catch (IOException | UncheckedIOException e) {
-                throw new CannotRead(file, e);
+            } catch (IOException e) {
+                throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
             }
             lines += summary.lines();
             events += summary.events();

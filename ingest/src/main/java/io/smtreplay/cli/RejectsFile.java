@@ -21,10 +21,10 @@ import java.util.zip.GZIPOutputStream;
  * {@code text} the raw line. Gzip when the name ends in {@code .gz}. Written as the lines come,
  * never held in memory. The one home of this format; {@link #NONE} keeps nothing.
  */
-public final class RejectsFile implements Closeable {
+final class RejectsFile implements Closeable {
 
     /** Keeps nothing: for commands run without {@code --rejects}. */
-    public static final RejectsFile NONE = new RejectsFile(null, null);
+    static final RejectsFile NONE = new RejectsFile(null, null);
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -41,7 +41,7 @@ public final class RejectsFile implements Closeable {
      * Creates (or truncates) {@code path}, before any input is read. {@code inputs} are the
      * command's trace files: the rejects file may not be one of them (it would be emptied).
      */
-    public static RejectsFile create(Path path, List<String> inputs) throws CannotCreate {
+    static RejectsFile create(Path path, List<String> inputs) throws CannotCreate {
         for (String input : inputs) {
             if (!input.equals("-") && sameFile(path, Path.of(input))) {
                 throw new CannotCreate(path, "it is also an input file");
@@ -63,7 +63,7 @@ public final class RejectsFile implements Closeable {
     }
 
     /** Appends one refused line. */
-    public void write(RefusedLine line) {
+    void write(RefusedLine line) {
         if (json == null) {
             return;
         }
@@ -83,16 +83,12 @@ public final class RejectsFile implements Closeable {
     }
 
     /** Where the lines go; null for {@link #NONE}. */
-    public Path path() {
+    Path path() {
         return path;
     }
 
-    public long written() {
-        return written;
-    }
-
     /** The summary line of the commands: {@code rejects: N line(s) written to FILE}; null for {@link #NONE}. */
-    public String summary() {
+    String summary() {
         return path == null ? null : "rejects: " + written + " line(s) written to " + path;
     }
 
@@ -113,14 +109,14 @@ public final class RejectsFile implements Closeable {
     }
 
     /** The rejects file cannot be created; the message is one line for the user. */
-    public static final class CannotCreate extends IOException {
+    static final class CannotCreate extends IOException {
         CannotCreate(Path path, String why) {
             super("cannot create rejects file " + path + ": " + why);
         }
     }
 
     /** Writing a refused line failed (from inside a {@code TraceRecordSink}, hence unchecked). */
-    public static final class CannotWrite extends UncheckedIOException {
+    static final class CannotWrite extends UncheckedIOException {
         CannotWrite(IOException cause) {
             super(cause.getMessage(), cause);
         }
@@ -128,9 +124,9 @@ public final class RejectsFile implements Closeable {
 
     private static boolean sameFile(Path a, Path b) {
         try {
-            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+            return Files.isSameFile(a, b);
         } catch (IOException e) {
-            return false;
+            return false; // one of them does not exist (yet): they are not one file
         }
     }
 

@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
  * kernel's format, with the ground truth of what it holds. Exit codes: 0 written, 1 could not
  * write, 2 bad arguments.
  */
-@Command(name = "smtreplay synth", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "smtreplay synth", mixinStandardHelpOptions = true, versionProvider = CliSupport.Version.class,
+        sortOptions = false,
         description = {
             "Synthesizes a KVM host (L0) trace of a nested-virtualization workload exactly as ftrace, "
                     + "trace-cmd report or perf script print it on the chosen kernel. The first line says the file is "

@@ -1,8 +1,11 @@
 package io.smtreplay.cli;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -12,7 +15,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** The {@code --help} of the ingest module's commands: named as bin/smtreplay runs them, printed without picocli warnings. */
+/**
+ * The {@code --help} and {@code --version} of the ingest module's commands: named as bin/smtreplay
+ * runs them, printed without picocli warnings, the version of every command the same.
+ */
 class CommandUsageTest {
 
     static Stream<Arguments> commands() {
@@ -25,6 +31,17 @@ class CommandUsageTest {
     void usageLineSaysSmtreplayAndTheCommand(String name, Object command) {
         String usage = new CommandLine(command).getUsageMessage(CommandLine.Help.Ansi.OFF);
         assertTrue(usage.startsWith("Usage: smtreplay " + name + " "), usage);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commands")
+    void versionSaysSmtreplayAndItsVersion(String name, Object command) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(command);
+        cli.setOut(new PrintWriter(out));
+
+        assertEquals(0, cli.execute("--version"));
+        assertTrue(out.toString().matches("smtreplay \\S+\\R"), "'" + out + "'");
     }
 
     /**

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtreplay.cli.ProjectCommand;
+import io.smtreplay.ingest.testing.CommandRun;
 import io.smtreplay.ingest.testing.SharedTraces;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,21 +18,14 @@ class ProjectCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run project(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = ProjectCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CommandRun project(String... args) {
+        return CommandRun.of((out, err) -> ProjectCommand.run(args, out, err));
     }
 
     @Test
     void labNestedTraceGetsATablePerConfiguration() {
-        String lab = SharedTraces.file("lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
-        Run run = project(lab);
+        String lab = SharedTraces.named("svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
+        CommandRun run = project(lab);
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("app svm-nested-tinyvmm-k6.1-n2000:"), run.out());
         assertTrue(run.out().contains("L2_EXIT_REFLECTED 6000"), run.out());
@@ -47,8 +38,8 @@ class ProjectCommandTest {
 
     @Test
     void jsonCarriesTheSameFiguresForScripts() throws Exception {
-        String lab = SharedTraces.file("lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
-        Run run = project("--json", "--app", "tinyvmm", "--config", "svt-hw,baseline", lab);
+        String lab = SharedTraces.named("svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
+        CommandRun run = project("--json", "--app", "tinyvmm", "--config", "svt-hw,baseline", lab);
         assertEquals(0, run.code(), run.err());
         JsonNode root = new ObjectMapper().readTree(run.out());
         JsonNode app = root.get("apps").get(0);
@@ -67,10 +58,10 @@ class ProjectCommandTest {
 
     @Test
     void unknownConfigurationOrProfileIsABadArgument() {
-        Run config = project("--config", "svt-xx", "whatever.txt");
+        CommandRun config = project("--config", "svt-xx", "whatever.txt");
         assertEquals(2, config.code());
         assertTrue(config.err().contains("svt-xx"), config.err());
-        Run profile = project("--profile", "nope", "whatever.txt");
+        CommandRun profile = project("--profile", "nope", "whatever.txt");
         assertEquals(2, profile.code());
         assertTrue(profile.err().contains("nope"), profile.err());
         assertEquals(2, project().code(), "a file is required");
@@ -78,7 +69,7 @@ class ProjectCommandTest {
 
     @Test
     void anUnreadableFileExitsWithOne() {
-        Run run = project(dir.resolve("missing.txt").toString());
+        CommandRun run = project(dir.resolve("missing.txt").toString());
         assertEquals(1, run.code());
         assertTrue(run.err().contains("missing.txt"), run.err());
     }
@@ -89,8 +80,8 @@ class ProjectCommandTest {
         Files.writeString(configs, """
                 { "configurations": [ { "name": "smt2-l1-alone", "contexts": 2, "partition": { "L0": 0, "L1": 1, "L2": 0 } } ] }
                 """);
-        String lab = SharedTraces.file("lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
-        Run run = project("--json", "--config-file", configs.toString(), "--config", "svt-sw,smt2-l1-alone", lab);
+        String lab = SharedTraces.named("svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
+        CommandRun run = project("--json", "--config-file", configs.toString(), "--config", "svt-sw,smt2-l1-alone", lab);
         assertEquals(0, run.code(), run.err());
         JsonNode configsOut = new ObjectMapper().readTree(run.out()).get("apps").get(0).get("configurations");
         assertEquals("smt2-l1-alone", configsOut.get(1).get("name").asText());
@@ -119,7 +110,7 @@ class ProjectCommandTest {
                 p + "100.000101: kvm_nested_vmexit: vcpu 0 reason HLT rip 0x3002" + z,
                 p + "100.000102: kvm_entry: vcpu 0, rip 0x3003", ""));
 
-        Run run = project("--json", trace.toString());
+        CommandRun run = project("--json", trace.toString());
 
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("\"EVENTS_LOST\" : 1") || run.out().contains("\"EVENTS_LOST\":1"), run.out());

@@ -55,9 +55,9 @@ class RealNestedTracesTest {
         }
     }
 
-    static Tracked track(String relative) throws Exception {
+    static Tracked track(String fileName) throws Exception {
         Tracked tracked = new Tracked();
-        TraceFileReader.read(SharedTraces.file(relative).toString(), new TraceRecordSink() {
+        TraceFileReader.read(SharedTraces.named(fileName).toString(), new TraceRecordSink() {
             @Override
             public void onEvent(ParsedEvent parsed) {
                 tracked.trackers.computeIfAbsent(parsed.event().tid(), EpisodeTracker::new)
@@ -86,7 +86,7 @@ class RealNestedTracesTest {
      */
     @Test
     void labNestedSvmTraceGivesItsReflectedExits() throws Exception {
-        Tracked t = track("lab/svm-nested-tinyvmm-k6.1-n2000.txt.gz");
+        Tracked t = track("svm-nested-tinyvmm-k6.1-n2000.txt.gz");
         assertEquals(Map.of(EpisodeType.L2_EXIT_REFLECTED, 6000L, EpisodeType.L2_EXIT_HANDLED_BY_L0, 25L,
                 EpisodeType.L1_EXIT, 5L), t.byType());
         assertEquals(Map.of(IncompleteReason.TRACE_ENDED, 1L), t.incomplete());
@@ -112,7 +112,7 @@ class RealNestedTracesTest {
     /** 4015 kvm_exit, no nested event: every exit is an L1 exit; the last (hlt) has no entry after it. */
     @Test
     void labSingleLevelTraceHasOnlyL1Exits() throws Exception {
-        Tracked t = track("lab/svm-single-tinyvmm-k6.1-n2000.txt.gz");
+        Tracked t = track("svm-single-tinyvmm-k6.1-n2000.txt.gz");
         assertEquals(Map.of(EpisodeType.L1_EXIT, 4015L), t.byType());
         assertEquals(Map.of(IncompleteReason.TRACE_ENDED, 1L), t.incomplete());
     }

@@ -7,12 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.ingest.testing.SharedTraces;
 import io.smtreplay.trace.Isa;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +16,6 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -46,7 +40,7 @@ class SharedTracesParseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("traces")
     void everyKvmEventLineIsAnEventAndEveryOtherLineIsRefused(Path file) throws IOException {
-        List<String> lines = readLines(file);
+        List<String> lines = SharedTraces.lines(file);
         Set<Long> eventLines = new TreeSet<>();
         for (int i = 0; i < lines.size(); i++) {
             if (KVM_EVENT_NAME.matcher(lines.get(i)).find()) {
@@ -100,13 +94,5 @@ class SharedTracesParseTest {
             }
         }
         assertTrue(wrong.isEmpty(), "exits with another ISA than the file's: " + wrong);
-    }
-
-    private static List<String> readLines(Path file) throws IOException {
-        try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            return r.lines().collect(Collectors.toList());
-        }
     }
 }

@@ -1,12 +1,17 @@
 package io.smtreplay.ingest.testing;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -49,18 +54,25 @@ public final class SharedTraces {
         }
     }
 
-    /** One trace by file name, under traces/ or traces/lab/. */
+    /** One trace by file name, under traces/ or traces/lab/; a missing file fails the test. */
     public static Path named(String fileName) {
         Path traces = root().resolve("traces");
         Path p = traces.resolve(fileName);
-        return Files.exists(p) ? p : traces.resolve("lab").resolve(fileName);
+        Path file = Files.exists(p) ? p : traces.resolve("lab").resolve(fileName);
+        Assertions.assertTrue(Files.isRegularFile(file), "shared trace " + fileName + " not found under " + traces);
+        return file;
     }
 
-    /** A trace by its path under traces/, e.g. {@code lab/x.txt.gz}; a missing file fails the test. */
-    public static Path file(String relative) {
-        Path file = root().resolve("traces").resolve(relative);
-        Assertions.assertTrue(Files.isRegularFile(file), "shared trace " + file + " not found");
-        return file;
+    /**
+     * The lines of a file (a trace, or what a command wrote), gunzipped when its name ends in
+     * .gz: read here without the parser, for tests to check it against.
+     */
+    public static List<String> lines(Path file) throws IOException {
+        try (InputStream raw = Files.newInputStream(file);
+             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            return r.lines().collect(Collectors.toList());
+        }
     }
 
     private static Path findUpwards() {
