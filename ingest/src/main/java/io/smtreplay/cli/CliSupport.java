@@ -68,8 +68,17 @@ public final class CliSupport {
      * denied", or the system's reason.
      */
     static String ioReason(IOException e) {
+        return reason(e, "no such directory");
+    }
+
+    /** As {@link #ioReason}, for a file that could not be read: "no such file", "permission denied", ... */
+    static String readReason(IOException e) {
+        return reason(e, "no such file");
+    }
+
+    private static String reason(IOException e, String whenMissing) {
         if (e instanceof NoSuchFileException) {
-            return "no such directory";
+            return whenMissing;
         }
         if (e instanceof AccessDeniedException) {
             return "permission denied";

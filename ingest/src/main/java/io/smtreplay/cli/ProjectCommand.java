@@ -152,7 +152,7 @@ public final class ProjectCommand implements Callable<Integer> {
                     }
                 });
             } catch (IOException e) {
-                throw new IOException("cannot read " + file + ": " + e.getMessage(), e);
+                throw new IOException("cannot read " + file + ": " + CliSupport.readReason(e), e);
             }
             lines += summary.lines();
             events += summary.events();
