@@ -590,6 +590,7 @@ public final class TraceDatFile implements Closeable {
             private long nextFileOffset;
             private long end;
             private long chunksLeft = -1;
+            private boolean cut;
 
             CpuCursor(CpuData data, int pageSize, boolean compressed, PageFaults faults) {
                 this.data = data;
@@ -602,9 +603,11 @@ public final class TraceDatFile implements Closeable {
                     faults.fault("CPU " + data.cpu() + " data (" + data.size() + " bytes from byte " + data.offset()
                             + ") is cut by the end of the file", fileSize);
                     if (!compressed) {
-                        faults.pagesLost += (end - Math.max(fileSize, data.offset()) + pageSize - 1) / pageSize;
+                        long whole = Math.max(0, fileSize - data.offset()) / pageSize;
+                        faults.pagesLost += (data.size() + pageSize - 1) / pageSize - whole;
                     }
                     end = fileSize;
+                    cut = true;
                 }
             }
 
@@ -680,7 +683,7 @@ public final class TraceDatFile implements Closeable {
             private boolean nextRawBlock() throws IOException {
                 long left = end - nextFileOffset;
                 if (left < pageSize) {
-                    if (left > 0) {
+                    if (left > 0 && !cut) { // a cut file's partial page is counted with the cut
                         faults.pagesLost++;
                         faults.fault("CPU " + data.cpu() + " ends in a partial page of " + left + " bytes", nextFileOffset);
                     }

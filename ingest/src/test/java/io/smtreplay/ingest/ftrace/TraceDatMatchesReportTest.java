@@ -88,26 +88,26 @@ class TraceDatMatchesReportTest {
 
     @Test
     void aVersion6CopyDecodesToTheSameEvents(@TempDir Path dir) throws Exception {
-        Path v6 = dir.resolve("v6.dat");
-        TraceDatFixture.traceCmd(dir, "convert", "--file-version", "6", "-i", TraceDatFixture.traceDat().toString(),
-                "-o", v6.toString());
-        try (TraceDatFile f = TraceDatFile.open(v6)) {
-            assertEquals(6, f.version());
-            assertEquals("none", f.compression());
-        }
-        assertSameEvents(TraceDatFixture.read(TraceDatFixture.traceDat()), TraceDatFixture.read(v6));
+        convertedCopyDecodesToTheSameEvents(dir, 6, "--file-version", "6");
     }
 
     @Test
     void anUncompressedVersion7CopyDecodesToTheSameEvents(@TempDir Path dir) throws Exception {
-        Path none = dir.resolve("none.dat");
-        TraceDatFixture.traceCmd(dir, "convert", "--compression", "none", "-i", TraceDatFixture.traceDat().toString(),
-                "-o", none.toString());
-        try (TraceDatFile f = TraceDatFile.open(none)) {
-            assertEquals(7, f.version());
+        convertedCopyDecodesToTheSameEvents(dir, 7, "--compression", "none");
+    }
+
+    /** trace-cmd convert rewrites the fixture with {@code options}; the copy must decode to the same events. */
+    private static void convertedCopyDecodesToTheSameEvents(Path dir, int version, String... options) throws Exception {
+        Path copy = dir.resolve("copy.dat");
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("convert"));
+        args.addAll(java.util.List.of(options));
+        args.addAll(java.util.List.of("-i", TraceDatFixture.traceDat().toString(), "-o", copy.toString()));
+        TraceDatFixture.traceCmd(dir, args.toArray(new String[0]));
+        try (TraceDatFile f = TraceDatFile.open(copy)) {
+            assertEquals(version, f.version());
             assertEquals("none", f.compression());
         }
-        assertSameEvents(TraceDatFixture.read(TraceDatFixture.traceDat()), TraceDatFixture.read(none));
+        assertSameEvents(TraceDatFixture.read(TraceDatFixture.traceDat()), TraceDatFixture.read(copy));
     }
 
     @Test
