@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.ingest.parse.CollectingSink;
-import io.smtreplay.ingest.parse.RefusalReason;
+import io.smtreplay.trace.RefusalReason;
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.Isa;
 import io.smtreplay.trace.TraceEvent;

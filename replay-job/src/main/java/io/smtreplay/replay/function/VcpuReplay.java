@@ -4,7 +4,7 @@ import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.EpisodeTracker;
 import io.smtreplay.episode.GuestInterval;
-import io.smtreplay.ingest.ExitEventMapping;
+import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.replay.wire.WireExit;

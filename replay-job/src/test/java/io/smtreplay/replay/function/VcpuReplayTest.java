@@ -3,14 +3,14 @@ package io.smtreplay.replay.function;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smtreplay.ingest.ExitEventMapping;
+import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.profile.CostProfile;
-import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.projection.TraceProjector;
 import io.smtreplay.replay.ReplayJob;
-import io.smtreplay.replay.embedded.RunInput;
+import io.smtreplay.ingest.RunInput;
 import io.smtreplay.replay.testing.CorruptMessages;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.SourceRecord;
