@@ -32,11 +32,15 @@ public final class ExitStatistics {
     }
 
     private static final class OpenExit {
-        final TraceEvent exit;
+        final long timestampNs;
+        final ExitReason reason;
+        final Isa isa;
         ExitLevel level = ExitLevel.L1;
 
-        OpenExit(TraceEvent exit) {
-            this.exit = exit;
+        OpenExit(long timestampNs, ExitReason reason, Isa isa) {
+            this.timestampNs = timestampNs;
+            this.reason = reason;
+            this.isa = isa;
         }
     }
 
@@ -45,31 +49,54 @@ public final class ExitStatistics {
     private long exits;
 
     public void accept(TraceEvent event) {
-        switch (event.kind()) {
+        accept(event.kind(), event.tid(), event.timestampNs(), event.reason(), event.isa());
+    }
+
+    /**
+     * One event by the fields the table needs ({@code timestampNs} {@link TraceEvent#NO_TIMESTAMP}
+     * when the line had none), for readers that do not build a {@link TraceEvent}.
+     */
+    public void accept(EventKind kind, int tid, long timestampNs, ExitReason reason, Isa isa) {
+        switch (kind) {
             case EXIT -> {
-                closeWithoutEntry(event.tid());
-                openByThread.put(event.tid(), new OpenExit(event));
+                closeWithoutEntry(tid);
+                openByThread.put(tid, new OpenExit(timestampNs, reason, isa));
                 exits++;
             }
             case NESTED_VMEXIT -> {
-                OpenExit open = openByThread.get(event.tid());
+                OpenExit open = openByThread.get(tid);
                 if (open != null) {
                     open.level = ExitLevel.L2;
                 }
             }
             case ENTRY -> {
-                OpenExit open = openByThread.remove(event.tid());
+                OpenExit open = openByThread.remove(tid);
                 if (open != null) {
                     Cell cell = cell(open);
                     cell.samples++;
-                    if (open.exit.hasTimestamp() && event.hasTimestamp() && event.timestampNs() >= open.exit.timestampNs()) {
-                        cell.handling.recordValue(event.timestampNs() - open.exit.timestampNs());
+                    if (open.timestampNs != TraceEvent.NO_TIMESTAMP && timestampNs != TraceEvent.NO_TIMESTAMP
+                            && timestampNs >= open.timestampNs) {
+                        cell.handling.recordValue(timestampNs - open.timestampNs);
                     }
                 }
             }
             default -> {
             }
         }
+    }
+
+    /**
+     * Adds the table of other sources (read apart, e.g. on another thread; both closed with
+     * {@link #endOfSource()}): the rows are those of reading them all into one table, since exits
+     * never pair across sources and histograms add exactly.
+     */
+    public void merge(ExitStatistics other) {
+        exits += other.exits;
+        other.cells.forEach((k, c) -> {
+            Cell mine = cells.computeIfAbsent(k, key -> new Cell());
+            mine.samples += c.samples;
+            mine.handling.add(c.handling);
+        });
     }
 
     /** Closes exits still open at the end of a source: counted, with no handling time. */
@@ -87,9 +114,9 @@ public final class ExitStatistics {
     }
 
     private Cell cell(OpenExit open) {
-        ExitReason r = open.exit.reason();
+        ExitReason r = open.reason;
         String name = r == null ? "?" : r.toString();
-        return cells.computeIfAbsent(new Key(open.level, open.exit.isa(), name), k -> new Cell());
+        return cells.computeIfAbsent(new Key(open.level, open.isa, name), k -> new Cell());
     }
 
     /** All exits seen (including ones still open). */

@@ -18,6 +18,8 @@ public enum RefusalReason {
     TRUNCATED("truncated", "a kvm record cut short: no payload, or a payload missing its fields"),
     MALFORMED_KVM_EVENT("malformed-kvm-event", "a kvm record whose fields do not parse"),
     UNRECOGNIZED("unrecognized", "text in no known trace format"),
+    /** A record whose timestamp is 2^63 ns or more: no nanosecond clock value holds it. */
+    OUT_OF_RANGE("out-of-range", "a record whose timestamp is beyond 2^63 ns (about 292 years)"),
     /**
      * The tracer's own mark of a ring-buffer overrun ({@code CPU:3 [LOST 1234 EVENTS]}). Not an
      * event, so refused and kept like any other line, but also reported to

@@ -136,7 +136,7 @@ public final class EventDecoder {
 
     /** What was decoded so far: records (events, refusals and lost-event marks), events, refusals by reason. */
     public ReadSummary summary() {
-        return new ReadSummary(source, records == 0 ? null : TraceFormat.TRACE_CMD, records, events, refused);
+        return new ReadSummary(source, records == 0 ? null : TraceFormat.TRACE_CMD, records, events, 0, refused);
     }
 
     private void refuse(TraceRecordSink sink, long line, RefusalReason reason, String detail, String what) {

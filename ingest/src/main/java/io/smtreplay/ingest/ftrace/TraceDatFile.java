@@ -513,7 +513,7 @@ public final class TraceDatFile implements Closeable {
             events += s.events();
             s.refusedByReason().forEach((r, n) -> refused.merge(r, n, Long::sum));
         }
-        ReadSummary summary = new ReadSummary(source, records == 0 ? null : TraceFormat.TRACE_CMD, records, events, refused);
+        ReadSummary summary = new ReadSummary(source, records == 0 ? null : TraceFormat.TRACE_CMD, records, events, 0, refused);
         if (faults.first != null) {
             throw new TruncatedTraceException(path + ": " + faults.first + " (" + faults.pagesRead + " of "
                     + (faults.pagesRead + faults.pagesLost) + " pages read; " + events + " events decoded)",

@@ -11,9 +11,13 @@ import java.util.regex.Pattern;
  * @param source     the file it was read from
  * @param lineNumber the marker's line, from 1
  * @param pcpu       the CPU whose buffer overran
- * @param count      how many events were lost (0 when the tracer did not say)
+ * @param count      how many events were lost (0 when the tracer did not say, {@link #TOO_MANY}
+ *                   when it printed a count of 2^63 or more)
  */
 public record EventsLost(String source, long lineNumber, int pcpu, long count) {
+
+    /** The count of a mark whose printed count no long holds. */
+    public static final long TOO_MANY = Long.MAX_VALUE;
 
     private static final Pattern MARK = Pattern.compile(
             "\\s*CPU:\\s*(\\d{1,6})\\s+\\[(?:LOST (\\d{1,19}) EVENTS|(\\d{1,19}) EVENTS DROPPED)]\\s*");
@@ -28,6 +32,12 @@ public record EventsLost(String source, long lineNumber, int pcpu, long count) {
             return null;
         }
         String count = m.group(2) != null ? m.group(2) : m.group(3);
-        return new EventsLost(source, lineNumber, Integer.parseInt(m.group(1)), Long.parseLong(count));
+        long n;
+        try {
+            n = Long.parseLong(count);
+        } catch (NumberFormatException e) {
+            n = TOO_MANY; // 19 digits beyond 2^63 - 1: still a mark, events were lost here
+        }
+        return new EventsLost(source, lineNumber, Integer.parseInt(m.group(1)), n);
     }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
 final class GenericKvmHandler implements TracepointHandler {
 
     /** Field names printed by kvm TP_printk formats (kvm and kvmmmu), from the formats document. */
-    private static final Set<String> KEYS = Set.of("vcpu", "vcpu_id", "rip", "address", "error_code", "reason", "gsi",
+    static final Set<String> KEYS = Set.of("vcpu", "vcpu_id", "rip", "address", "error_code", "reason", "gsi",
             "level", "source", "apicid", "vec", "vector", "dst", "irq", "pin", "chip", "func", "idx", "rax", "rbx", "rcx",
             "rdx", "gpa", "gva", "len", "val", "token", "size", "count", "at", "nr", "a0", "a1", "a2", "a3", "code",
             "cr_read", "cr_write", "excp", "intercepts", "intercept", "asid", "slb", "irqchip", "mmio", "sptep", "old",
@@ -31,6 +31,11 @@ final class GenericKvmHandler implements TracepointHandler {
             "kvm_cpuid", Map.entry("cpuid", 1));
 
     private final String tracepoint;
+
+    /** The last field of {@code tracepoint}'s format (key, number of values), null when none is known. */
+    static Map.Entry<String, Integer> lastField(String tracepoint) {
+        return LAST_FIELD.get(tracepoint);
+    }
 
     GenericKvmHandler(String tracepoint) {
         this.tracepoint = tracepoint;

@@ -6,10 +6,11 @@ import io.smtreplay.trace.TraceFormat;
 import java.util.Map;
 
 /**
- * What reading one source gave: lines read, events, refused lines by reason.
+ * What reading one source gave: lines read, events, lines joined into an event (continuations of
+ * a wrapped record), refused lines by reason; lines = events + joined + refused.
  * {@code detectedFormat} is the format of the source's first event, null if it had none.
  */
-public record ReadSummary(String source, TraceFormat detectedFormat, long lines, long events,
+public record ReadSummary(String source, TraceFormat detectedFormat, long lines, long events, long joined,
                           Map<RefusalReason, Long> refusedByReason) {
 
     public ReadSummary {

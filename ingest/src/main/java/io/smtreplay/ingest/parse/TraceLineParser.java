@@ -7,6 +7,7 @@ import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.TraceEvent;
 import io.smtreplay.trace.TraceFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -45,10 +46,27 @@ import java.util.Map;
  * Every line that is not part of an event is refused with a {@link RefusalReason}: records of other
  * trace systems ({@code tracing_mark_write}, kprobes, {@code <hack>}) are {@code not-kvm-event};
  * a kvm record without payload ({@code ... 83184.290416: kvm_exit}) is {@code truncated}; the rest
- * is classified by {@link NonRecordClassifier}.
+ * is classified by {@link NonRecordClassifier}; a record whose timestamp is beyond 2^63 ns is
+ * {@code out-of-range}.
+ *
+ * <h2>Two paths, one behaviour</h2>
+ * Lines arrive as bytes ({@link #accept(byte[], int, int, boolean)}). The common record (plain
+ * ASCII, a prefix, a kvm tracepoint, a payload whole by its format) is decoded in the buffer by
+ * {@link FastRecordDecoder}, with no String; every other line is decoded to a String and read by
+ * {@link #accept(String)}, the slow path, which holds all the rules above. The fast path gives what
+ * the slow path would, or declines the line.
+ *
+ * <h2>Counted</h2>
+ * Every line is an event's first line, a line joined into an event ({@code joined}), or refused:
+ * lines = events + joined + refused.
  */
 final class TraceLineParser {
     private static final int MAX_CONTINUATION_LINES = 8;
+    /**
+     * {@code -Dsmtreplay.parser.slow=true} reads every line on the slow path: the reader as it was
+     * before the fast decoder, to compare the two on a trace (the fast path must change nothing).
+     */
+    static final String SLOW_PATH_ONLY = "smtreplay.parser.slow";
 
     private final String source;
     private final TraceRecordSink sink;
@@ -57,6 +75,10 @@ final class TraceLineParser {
     private final Map<RefusalReason, Long> refused = new EnumMap<>(RefusalReason.class);
     private long lines;
     private long events;
+    private long joined;
+    private final FastRecordDecoder fast = new FastRecordDecoder(isa);
+    private final EventView view;
+    private final boolean slowPathOnly = Boolean.getBoolean(SLOW_PATH_ONLY);
     private TraceFormat detectedFormat;
     private TraceFormat prefixFormat;
     private Pending pending;
@@ -66,6 +88,48 @@ final class TraceLineParser {
     TraceLineParser(String source, TraceRecordSink sink) {
         this.source = source;
         this.sink = sink;
+        this.view = new EventView(source, new ByteKeyMap<>(4096));
+    }
+
+    /**
+     * Feeds the next line: {@code b[from, to)} without its terminator. {@code plainAscii}: every
+     * byte is printable ASCII or a tab (else the line is decoded as UTF-8 and read on the slow path).
+     */
+    void accept(byte[] b, int from, int to, boolean plainAscii) {
+        if (plainAscii && !slowPathOnly && fast.recognizePrefix(b, from, to)) {
+            flush(); // a line with a record prefix never continues the open record
+            if (fast.decode(to, view)) {
+                view.lineNumber = ++lines;
+                view.sequence = events++;
+                TraceFormat format = formatOf(fast.format, fast.padded, false);
+                if (detectedFormat == null) {
+                    detectedFormat = format;
+                }
+                sink.onDecoded(view);
+                return;
+            }
+        }
+        accept(new String(b, from, to - from, plainAscii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A line longer than the reader holds: refused whole as {@code truncated}, its first bytes
+     * ({@code b[from, to)}) kept as its text; {@code length} is the line's full length in bytes.
+     */
+    void acceptOverlong(byte[] b, int from, int to, long length) {
+        flush();
+        long lineNumber = ++lines;
+        refuse(lineNumber, new String(b, from, to - from, StandardCharsets.UTF_8), RefusalReason.TRUNCATED,
+                "a line of " + length + " bytes, longer than the " + (to - from) + " bytes a line may have: refused, reading"
+                        + " goes on at the next line");
+    }
+
+    /** The last line of an input that ended with an error (a truncated gzip): refused as {@code truncated}. */
+    void acceptCut(byte[] b, int from, int to) {
+        flush();
+        long lineNumber = ++lines;
+        refuse(lineNumber, new String(b, from, to - from, StandardCharsets.UTF_8), RefusalReason.TRUNCATED,
+                "the input ended with an error inside this line");
     }
 
     /** Feeds the next line (without its line terminator). */
@@ -92,7 +156,7 @@ final class TraceLineParser {
 
     ReadSummary finish() {
         flush();
-        return new ReadSummary(source, detectedFormat, lines, events, refused);
+        return new ReadSummary(source, detectedFormat, lines, events, joined, refused);
     }
 
     /** Rule 1, ftrace: a prefix ending after the timestamp, the event on the next line. */
@@ -131,6 +195,10 @@ final class TraceLineParser {
             return;
         }
         RecordPrefix prefix = recognizePrefix(text);
+        if (prefix != null && prefix.timestampOutOfRange()) {
+            refuse(lineNumber, raw, RefusalReason.OUT_OF_RANGE, "a timestamp of 2^63 ns (9223372036.854775808 s) or more");
+            return;
+        }
         if (prefix != null) {
             EventName name = EventName.at(text, prefix.eventStart());
             if (name != null) {
@@ -156,8 +224,9 @@ final class TraceLineParser {
         }
         EventsLost lost = EventsLost.parse(source, lineNumber, text);
         if (lost != null) {
-            refuse(lineNumber, raw, RefusalReason.EVENTS_LOST,
-                    "the tracer lost " + lost.count() + " events on CPU " + lost.pcpu());
+            refuse(lineNumber, raw, RefusalReason.EVENTS_LOST, lost.count() == EventsLost.TOO_MANY
+                    ? "the tracer lost more events on CPU " + lost.pcpu() + " than a count holds (2^63 or more)"
+                    : "the tracer lost " + lost.count() + " events on CPU " + lost.pcpu());
             sink.onEventsLost(lost);
             return;
         }
@@ -209,22 +278,25 @@ final class TraceLineParser {
             refuseAll(p, e.reason(), e.getMessage());
             return;
         }
-        TraceFormat format = formatOf(p);
+        TraceFormat format = formatOf(p.prefix.format(), p.event.padded(), p.event.system() != null);
         if (detectedFormat == null) {
             detectedFormat = format;
         }
-        sink.onEvent(new ParsedEvent(source, p.firstLine, events++, b.build()));
+        joined += p.rawLines.size() - 1;
+        view.wrap(new ParsedEvent(source, p.firstLine, events++, b.build()));
+        sink.onDecoded(view);
     }
 
     /**
      * perf prints the system name; ftrace and trace-cmd share a prefix and differ in trace-cmd's
-     * padded event names; the first prefixed record decides for the file.
+     * padded event names; the first prefixed record decides for the file. {@code printedBy}: the
+     * format of the record's prefix, null when it had none.
      */
-    private TraceFormat formatOf(Pending p) {
-        if (p.prefix.hasPrefix()) {
+    private TraceFormat formatOf(TraceFormat printedBy, boolean padded, boolean hasSystem) {
+        if (printedBy != null) {
             if (prefixFormat == null) {
-                TraceFormat f = p.prefix.format();
-                if (f == TraceFormat.FTRACE && p.event.padded()) {
+                TraceFormat f = printedBy;
+                if (f == TraceFormat.FTRACE && padded) {
                     f = TraceFormat.TRACE_CMD;
                 }
                 prefixFormat = f;
@@ -237,7 +309,7 @@ final class TraceLineParser {
         if (prefixFormat != null) {
             return prefixFormat;
         }
-        return p.event.system() != null ? TraceFormat.PERF_SCRIPT : p.event.padded() ? TraceFormat.TRACE_CMD : TraceFormat.FTRACE;
+        return hasSystem ? TraceFormat.PERF_SCRIPT : padded ? TraceFormat.TRACE_CMD : TraceFormat.FTRACE;
     }
 
     private TracepointHandler handler(String tracepoint) {

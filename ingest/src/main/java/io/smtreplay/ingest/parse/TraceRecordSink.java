@@ -8,6 +8,16 @@ import io.smtreplay.trace.RefusedLine;
 public interface TraceRecordSink {
     void onEvent(ParsedEvent event);
 
+    /**
+     * The parser hands every event here first, as a view of the read buffer; the default makes
+     * the whole event ({@link EventView#toParsedEvent()}) and passes it to {@link #onEvent}.
+     * Consumers that need only the typed fields (kind, thread, time, reason) override this and
+     * pay for no object per event. The view is valid only during the call.
+     */
+    default void onDecoded(EventView event) {
+        onEvent(event.toParsedEvent());
+    }
+
     void onRefused(RefusedLine refused);
 
     /**
