@@ -106,7 +106,7 @@ public final class ProjectReport {
                 "projected", "saved");
         for (SmtConfiguration c : configurations) {
             int i = acc.indexOf(c.name());
-            out.printf("  %-16s %8.3fx %18s %18s %14s%n", c.name(), acc.speedup(c.name()), millis(total.baselineNs()),
+            out.printf("  %-16s %8.3fx %18s %18s %14s%n", c.name(), acc.cpuTimeSpeedup(c.name()), millis(total.baselineNs()),
                     millis(total.projectedNs(i)), millis(total.baselineNs() - total.projectedNs(i)));
         }
         for (SmtConfiguration c : configurations) {
@@ -195,7 +195,7 @@ public final class ProjectReport {
             int i = acc.indexOf(c.name());
             ObjectNode cn = configs.addObject();
             cn.put("name", c.name());
-            cn.put("speedup", acc.speedup(c.name()));
+            cn.put("speedup", acc.cpuTimeSpeedup(c.name()));
             cn.put("baselineNs", total.baselineNs());
             cn.put("projectedNs", total.projectedNs(i));
             ObjectNode byLevel = cn.putObject("byLevel");
