@@ -1,5 +1,6 @@
 package io.smtreplay.profile;
 
+import io.smtreplay.episode.SwitchRole;
 import io.smtreplay.episode.WorldSwitch;
 
 import java.io.Serializable;
@@ -22,6 +23,16 @@ import java.util.Objects;
  * @param handoffNs           the cost of one handoff between two hardware contexts, by configuration name
  * @param defaultHandoffNs    the handoff cost for configurations not in {@code handoffNs}
  * @param sources             where each number comes from, by key ({@code contextSwitch.L2_TO_L0}, {@code handoff.svt-sw}…)
+ * @param nestedTransitionNs  (added for D4, model-mech) the cost of an L0↔L1 switch when it is a
+ *                            {@link SwitchRole#NESTED_TRANSITION nested transition} (the reflection's
+ *                            resume into L1, L1's VMRESUME/VMRUN trap); kinds absent here cost the
+ *                            same as a plain switch ({@code contextSwitchNs}). Source key
+ *                            {@code nestedTransition.KIND}.
+ * @param outsideWindowNs     (added for D5, model-mech) the part of a switch's cost that lies outside
+ *                            L0's {@code kvm_exit}→{@code kvm_entry} window (the hardware VM exit
+ *                            before the exit tracepoint, the VM entry after the entry tracepoint): the
+ *                            trace shows it as guest time next to the episode. At most the plain cost;
+ *                            kinds absent here have none. Source key {@code outsideWindow.KIND}.
  */
 public record CostProfile(
         String name,
@@ -31,7 +42,9 @@ public record CostProfile(
         long lazyStatePerReflectedExitNs,
         Map<String, Long> handoffNs,
         long defaultHandoffNs,
-        Map<String, String> sources) implements Serializable {
+        Map<String, String> sources,
+        Map<WorldSwitch, Long> nestedTransitionNs,
+        Map<WorldSwitch, Long> outsideWindowNs) implements Serializable {
 
     public CostProfile {
         Objects.requireNonNull(name, "name");
@@ -54,6 +67,25 @@ public record CostProfile(
         handoffNs = Map.copyOf(handoffNs);
         handoffNs.forEach((config, cost) -> requireNonNegative("handoff." + config, cost));
         sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        EnumMap<WorldSwitch, Long> nested = new EnumMap<>(WorldSwitch.class);
+        nestedTransitionNs.forEach((kind, cost) -> {
+            if (!kind.canBeNestedTransition()) {
+                throw new IllegalArgumentException("profile " + name + ": " + kind + " is never a nested transition");
+            }
+            requireNonNegative("nestedTransition." + kind, cost);
+            nested.put(kind, cost);
+        });
+        nestedTransitionNs = java.util.Collections.unmodifiableMap(nested);
+        EnumMap<WorldSwitch, Long> outside = new EnumMap<>(WorldSwitch.class);
+        for (Map.Entry<WorldSwitch, Long> e : outsideWindowNs.entrySet()) {
+            requireNonNegative("outsideWindow." + e.getKey(), e.getValue());
+            if (e.getValue() > switches.get(e.getKey())) {
+                throw new IllegalArgumentException("profile " + name + ": outsideWindow." + e.getKey() + " ("
+                        + e.getValue() + " ns) exceeds the switch's cost (" + switches.get(e.getKey()) + " ns)");
+            }
+            outside.put(e.getKey(), e.getValue());
+        }
+        outsideWindowNs = java.util.Collections.unmodifiableMap(outside);
     }
 
     private static void requireNonNegative(String what, long ns) {
@@ -67,6 +99,22 @@ public record CostProfile(
         return contextSwitchNs.get(kind);
     }
 
+    /** Cost of one world switch on a single hardware context in a role (a nested transition or a plain switch). */
+    public long switchNs(WorldSwitch kind, SwitchRole role) {
+        if (role == SwitchRole.NESTED_TRANSITION) {
+            Long nested = nestedTransitionNs.get(kind);
+            if (nested != null) {
+                return nested;
+            }
+        }
+        return contextSwitchNs.get(kind);
+    }
+
+    /** The part of a switch outside the kvm_exit→kvm_entry window (0 when the profile gives none). */
+    public long outsideWindowNs(WorldSwitch kind) {
+        return outsideWindowNs.getOrDefault(kind, 0L);
+    }
+
     /** Cost of one handoff between hardware contexts under a configuration. */
     public long handoffNs(String configuration) {
         return handoffNs.getOrDefault(configuration, defaultHandoffNs);
@@ -77,7 +125,7 @@ public record CostProfile(
         Map<String, Long> handoffs = new LinkedHashMap<>(handoffNs);
         handoffs.put(configuration, ns);
         return new CostProfile(name, description, clockGhz, contextSwitchNs, lazyStatePerReflectedExitNs, handoffs,
-                defaultHandoffNs, sources);
+                defaultHandoffNs, sources, nestedTransitionNs, outsideWindowNs);
     }
 
     public double nsToCycles(long ns) {
@@ -91,6 +139,16 @@ public record CostProfile(
     /** The source key of a context-switch cost. */
     public static String key(WorldSwitch kind) {
         return "contextSwitch." + kind.name();
+    }
+
+    /** The source key of a nested-transition cost. */
+    public static String nestedKey(WorldSwitch kind) {
+        return "nestedTransition." + kind.name();
+    }
+
+    /** The source key of the part of a switch outside the exit→entry window. */
+    public static String outsideKey(WorldSwitch kind) {
+        return "outsideWindow." + kind.name();
     }
 
     public static Builder builder(String name) {
@@ -107,6 +165,8 @@ public record CostProfile(
         private final Map<String, Long> handoffs = new LinkedHashMap<>();
         private long defaultHandoffNs;
         private final Map<String, String> sources = new LinkedHashMap<>();
+        private final EnumMap<WorldSwitch, Long> nested = new EnumMap<>(WorldSwitch.class);
+        private final EnumMap<WorldSwitch, Long> outside = new EnumMap<>(WorldSwitch.class);
 
         private Builder(String name) {
             this.name = name;
@@ -119,9 +179,12 @@ public record CostProfile(
         public Builder handoff(String configuration, long ns) { handoffs.put(configuration, ns); return this; }
         public Builder defaultHandoff(long ns) { this.defaultHandoffNs = ns; return this; }
         public Builder source(String key, String text) { sources.put(key, text); return this; }
+        public Builder nestedTransition(WorldSwitch kind, long ns) { nested.put(kind, ns); return this; }
+        public Builder outsideWindow(WorldSwitch kind, long ns) { outside.put(kind, ns); return this; }
 
         public CostProfile build() {
-            return new CostProfile(name, description, clockGhz, switches, lazyNs, handoffs, defaultHandoffNs, sources);
+            return new CostProfile(name, description, clockGhz, switches, lazyNs, handoffs, defaultHandoffNs, sources,
+                    nested, outside);
         }
     }
 }

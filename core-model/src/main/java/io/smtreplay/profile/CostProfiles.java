@@ -22,6 +22,8 @@ import java.util.Map;
  * { "name": "isca19-table1", "description": "...",
  *   "clockGhz": { "value": 2.4, "source": "..." },
  *   "contextSwitch": { "L2_TO_L0": { "us": 0.405, "source": "..." }, "L0_TO_L2": ..., "L0_TO_L1": ..., "L1_TO_L0": ... },
+ *   "nestedTransition": { "L0_TO_L1": { "us": 0.70, "source": "..." }, "L1_TO_L0": ... },   (optional)
+ *   "outsideWindow": { "L2_TO_L0": { "us": 0.135, "source": "..." }, ... },                (optional)
  *   "lazyStatePerReflectedExit": { "us": 1.43, "source": "..." },
  *   "handoff": { "svt-sw": { "us": 0.571, "source": "..." }, "svt-hw": { "ns": 0, "source": "..." },
  *                "default": { "ns": 0, "source": "..." } },
@@ -94,6 +96,9 @@ public final class CostProfiles {
         unknownFields(switches, java.util.Arrays.stream(WorldSwitch.values()).map(Enum::name).toList(),
                 where + " contextSwitch");
 
+        perSwitch(root, "nestedTransition", ghz, where, b, b::nestedTransition, CostProfile::nestedKey);
+        perSwitch(root, "outsideWindow", ghz, where, b, b::outsideWindow, CostProfile::outsideKey);
+
         JsonNode lazy = required(root, "lazyStatePerReflectedExit", where);
         b.lazyStatePerReflectedExit(nanos(lazy, ghz, where + " lazyStatePerReflectedExit"))
                 .source("lazyStatePerReflectedExit", source(lazy, where + " lazyStatePerReflectedExit"));
@@ -110,12 +115,33 @@ public final class CostProfiles {
             }
             b.source("handoff." + config, source(entry.getValue(), where + " handoff." + config));
         }
-        unknownFields(root, List.of("name", "description", "clockGhz", "contextSwitch", "lazyStatePerReflectedExit",
-                "handoff", "derivation"), where);
+        unknownFields(root, List.of("name", "description", "clockGhz", "contextSwitch", "nestedTransition",
+                "outsideWindow", "lazyStatePerReflectedExit", "handoff", "derivation"), where);
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new ProfileException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** An optional object of costs by switch kind ({@code "nestedTransition": {"L0_TO_L1": {...}}}). */
+    private static void perSwitch(JsonNode root, String field, double ghz, String where, CostProfile.Builder b,
+                                  java.util.function.ObjLongConsumer<WorldSwitch> cost,
+                                  java.util.function.Function<WorldSwitch, String> key) {
+        JsonNode node = root.get(field);
+        if (node == null) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw new ProfileException(where + ": \"" + field + "\" is an object of costs by switch kind");
+        }
+        unknownFields(node, java.util.Arrays.stream(WorldSwitch.values()).map(Enum::name).toList(), where + " " + field);
+        for (WorldSwitch kind : WorldSwitch.values()) {
+            JsonNode value = node.get(kind.name());
+            if (value != null) {
+                cost.accept(kind, nanos(value, ghz, where + " " + field + "." + kind));
+                b.source(key.apply(kind), source(value, where + " " + field + "." + kind));
+            }
         }
     }
 

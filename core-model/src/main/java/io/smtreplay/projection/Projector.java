@@ -3,6 +3,8 @@ package io.smtreplay.projection;
 import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.GuestInterval;
+import io.smtreplay.episode.Level;
+import io.smtreplay.episode.WorldSwitch;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.smt.CoreModel;
 import io.smtreplay.smt.SmtConfiguration;
@@ -62,11 +64,52 @@ public final class Projector implements Serializable {
         for (int i = 0; i < models.length; i++) {
             projected[i] = CoreModel.project(busy, baselineCost, models[i].configuredCostNs(episode));
         }
-        into.addComplete(episode, busy, projected, episode.durationNs() - busy, busy < baselineCost);
+        long outside = baseline.outsideWindowNs(episode);
+        if (outside > 0) {
+            // The opening trap's hardware part ran before kvm_exit, in the exiting level's guest
+            // interval; the closing resume's after kvm_entry, in the next one: moved to the episode.
+            into.addGuest(episode.thread(), episode.openingSwitch().guest(), episode.startNs(),
+                    -profile.outsideWindowNs(episode.openingSwitch()));
+            into.addGuest(episode.thread(), episode.closingSwitch().guest(), episode.startNs(),
+                    -profile.outsideWindowNs(episode.closingSwitch()));
+        }
+        into.addComplete(episode, busy, projected, episode.durationNs() + outside - busy, busy < baselineCost);
+    }
+
+    /**
+     * What each configuration saves on a complete episode: baseline busy time less projected (0 for
+     * an incomplete one). For critical-path accounting across vCPUs ({@link TraceProjector}).
+     */
+    public long[] savings(Episode episode) {
+        long[] saved = new long[models.length];
+        if (episode.isComplete()) {
+            long busy = baseline.baselineBusyNs(episode);
+            long baselineCost = baseline.baselineCostNs(episode);
+            for (int i = 0; i < models.length; i++) {
+                saved[i] = busy - CoreModel.project(busy, baselineCost, models[i].configuredCostNs(episode));
+            }
+        }
+        return saved;
+    }
+
+    /** The waiting of a complete episode as {@link #record} counts it (its time that is not busy). */
+    public long waitNs(Episode episode) {
+        return episode.durationNs() + baseline.outsideWindowNs(episode) - baseline.baselineBusyNs(episode);
+    }
+
+    /** The wait of an idle episode, caused by work that saved {@code savedNs} per configuration. */
+    public void shortenWait(Episode episode, long[] savedNs, ProjectionAccumulator into) {
+        into.shortenWait(episode.thread(), episode.startNs(), waitNs(episode), savedNs);
     }
 
     public void record(GuestInterval interval, ProjectionAccumulator into) {
-        into.addGuest(interval.thread(), interval.level(), interval.durationNs());
+        Level level = interval.level();
+        long switchParts = profile.outsideWindowNs(WorldSwitch.resumeInto(level))
+                + profile.outsideWindowNs(WorldSwitch.trapFrom(level));
+        into.addGuest(interval.thread(), level, interval.startNs(), interval.durationNs());
+        if (interval.durationNs() < switchParts) {
+            into.addGuestShorterThanModelled();
+        }
     }
 
     /** A sink that records what a tracker emits into {@code into}. */
