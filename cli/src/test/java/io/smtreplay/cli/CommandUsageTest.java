@@ -57,4 +57,15 @@ class CommandUsageTest {
             assertDoesNotThrow(() -> String.format(text), name + ": " + text);
         }
     }
+
+    /** The completion script is generated from the command tree, so it knows every subcommand. */
+    @org.junit.jupiter.api.Test
+    void theCompletionScriptCompletesEverySubcommand() {
+        var run = Cli.run("generate-completion");
+        assertEquals(0, run.code(), run.err());
+        for (String command : Smtreplay.commandLine(System.out, System.err).getSubcommands().keySet()) {
+            assertTrue(run.out().contains(command), command + " missing from the completion script");
+        }
+        assertTrue(run.out().contains("complete -F"), "a bash completion function");
+    }
 }
