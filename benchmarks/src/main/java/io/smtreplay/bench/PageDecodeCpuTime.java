@@ -59,7 +59,6 @@ public final class PageDecodeCpuTime {
         TraceDatFile file = TraceDatFile.open(uncompressed);
         List<ByteBuffer> cpuData = new ArrayList<>();
         List<Integer> cpus = new ArrayList<>();
-        int pageSize = file.formats().layout().subBufferSize();
         for (TraceDatFile.CpuData c : file.buffers().get(0).cpus()) {
             byte[] bytes = new byte[(int) c.size()];
             try (var ch = java.nio.channels.FileChannel.open(uncompressed)) {
@@ -77,22 +76,18 @@ public final class PageDecodeCpuTime {
         }
         byte[] repeatedReport = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+        sink[0] = 0;
+        decodeAll(file, cpuData, cpus, pages, page, counting, 1, true);
+        perRepeat[0] = sink[0];
         System.out.printf("%-42s %12s %12s %14s%n", "round", "events", "CPU ms", "events/CPU-s");
         for (int r = 0; r < rounds * 2; r++) {
             String phase = r < rounds ? "warm-up " : "";
             long cpu = mx.getCurrentThreadCpuTime();
-            sink[0] = 0;
-            EventDecoder events = new EventDecoder(file.formats(), "bench", EventDecoder.traceCmdComms(file.comms()));
-            for (int i = 0; i < repeat; i++) {
-                for (int c = 0; c < cpuData.size(); c++) {
-                    ByteBuffer data = cpuData.get(c);
-                    for (int at = 0; at + pageSize <= data.limit(); at += pageSize) {
-                        pages.decode(data, at, page);
-                        events.decodePage(page, cpus.get(c), counting);
-                    }
-                }
-            }
-            report(phase + "pages -> events (PageDecoder+EventDecoder)", sink[0], mx.getCurrentThreadCpuTime() - cpu);
+            decodeAll(file, cpuData, cpus, pages, page, counting, repeat, true);
+            report(phase + "pages -> events (PageDecoder+EventDecoder)", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
+            cpu = mx.getCurrentThreadCpuTime();
+            decodeAll(file, cpuData, cpus, pages, page, counting, repeat, false);
+            report(phase + "  same, typed fields only (no payload)", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
 
             cpu = mx.getCurrentThreadCpuTime();
             sink[0] = 0;
@@ -108,6 +103,24 @@ public final class PageDecodeCpuTime {
         }
         file.close();
         System.out.println("checksum " + sink[1]);
+    }
+
+    private static final long[] perRepeat = new long[1];
+
+    private static void decodeAll(TraceDatFile file, List<ByteBuffer> cpuData, List<Integer> cpus, PageDecoder pages,
+                                  DecodedPage page, TraceRecordSink sink, int repeat, boolean payload) throws IOException {
+        int pageSize = file.formats().layout().subBufferSize();
+        EventDecoder events = new EventDecoder(file.formats(), "bench", EventDecoder.traceCmdComms(file.comms()))
+                .withPayload(payload);
+        for (int i = 0; i < repeat; i++) {
+            for (int c = 0; c < cpuData.size(); c++) {
+                ByteBuffer data = cpuData.get(c);
+                for (int at = 0; at + pageSize <= data.limit(); at += pageSize) {
+                    pages.decode(data, at, page);
+                    events.decodePage(page, cpus.get(c), sink);
+                }
+            }
+        }
     }
 
     private static void report(String what, long events, long cpuNs) {

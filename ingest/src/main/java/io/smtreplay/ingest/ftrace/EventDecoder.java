@@ -48,9 +48,16 @@ public final class EventDecoder {
     private final IsaContext isa = new IsaContext();
     private final Map<Integer, Plan> plans = new HashMap<>();
     private final Map<RefusalReason, Long> refused = new EnumMap<>(RefusalReason.class);
-    private final StringBuilder text = new StringBuilder(256);
+    private final PayloadText text = new PayloadText();
     private long records;
     private long events;
+    private boolean withPayload = true;
+    /** Consecutive records mostly come from one thread: its name is looked up once. */
+    private int lastPid;
+    private String lastComm;
+    /** Exit reasons by ISA and code below {@link #REASON_CACHE}: one object per reason, not per event. */
+    private static final int REASON_CACHE = 0x800;
+    private final io.smtreplay.trace.ExitReason[][] reasons = new io.smtreplay.trace.ExitReason[Isa.values().length][];
 
     /**
      * @param formats the formats of the kernel that wrote the records
@@ -61,6 +68,16 @@ public final class EventDecoder {
         this.formats = formats;
         this.source = source;
         this.comms = comms;
+    }
+
+    /**
+     * Whether events carry the {@code name=value} payload (default true). Without it events hold
+     * only their typed fields and an empty payload: for consumers that need nothing else (the
+     * payload is most of an event's bytes on the wire, and most of its decoding time).
+     */
+    public EventDecoder withPayload(boolean on) {
+        this.withPayload = on;
+        return this;
     }
 
     /** trace-cmd's naming: {@code <idle>} for thread 0, the saved name, else {@code <...>}. */
@@ -124,13 +141,19 @@ public final class EventDecoder {
             return;
         }
         int pid = (int) read(buffer, offset, formats.commonPid());
+        if (pid != lastPid || lastComm == null) {
+            lastPid = pid;
+            lastComm = comms.apply(pid);
+        }
         TraceEvent.Builder b = TraceEvent.builder(plan.format.name())
                 .timestampNs(timestampNs)
                 .tid(pid)
-                .comm(comms.apply(pid))
+                .comm(lastComm)
                 .pcpu(cpu);
         plan.fill(buffer, offset, length, b);
-        b.payload(payload(plan, buffer, offset, length));
+        if (withPayload) {
+            b.payload(payload(plan, buffer, offset, length));
+        }
         sink.onEvent(new ParsedEvent(source, line, events++, b.build()));
     }
 
@@ -145,23 +168,18 @@ public final class EventDecoder {
     }
 
     private String payload(Plan plan, ByteBuffer buffer, int offset, int length) {
-        StringBuilder s = text;
-        s.setLength(0);
+        PayloadText s = text;
+        s.reset();
         FieldLayout[] fields = plan.payloadFields;
         for (int i = 0; i < fields.length; i++) {
             FieldLayout f = fields[i];
-            if (i > 0) {
-                s.append(' ');
-            }
-            s.append(f.name()).append('=');
+            s.ascii(plan.labels[i]);
             if (f.isNumber()) {
                 long v = read(buffer, offset, f);
                 if (plan.hex[i]) {
-                    s.append("0x").append(Long.toHexString(v));
-                } else if (f.signed()) {
-                    s.append(v);
+                    s.hex(v);
                 } else {
-                    s.append(Long.toUnsignedString(v));
+                    s.decimal(v, f.signed());
                 }
             } else if (f.isText()) {
                 appendText(s, buffer, offset, length, f);
@@ -172,7 +190,24 @@ public final class EventDecoder {
         return s.toString();
     }
 
-    private static void appendText(StringBuilder s, ByteBuffer buffer, int offset, int length, FieldLayout f) {
+    private io.smtreplay.trace.ExitReason reason(Isa isa, long raw) {
+        if (raw < 0 || raw >= REASON_CACHE) {
+            return ExitReasons.byCode(isa, raw);
+        }
+        io.smtreplay.trace.ExitReason[] byCode = reasons[isa.ordinal()];
+        if (byCode == null) {
+            byCode = new io.smtreplay.trace.ExitReason[REASON_CACHE];
+            reasons[isa.ordinal()] = byCode;
+        }
+        io.smtreplay.trace.ExitReason r = byCode[(int) raw];
+        if (r == null) {
+            r = ExitReasons.byCode(isa, raw);
+            byCode[(int) raw] = r;
+        }
+        return r;
+    }
+
+    private static void appendText(PayloadText s, ByteBuffer buffer, int offset, int length, FieldLayout f) {
         int start = offset + f.offset();
         int len = f.size();
         if (f.dataLoc()) {
@@ -186,22 +221,24 @@ public final class EventDecoder {
             if (c == 0) {
                 break;
             }
-            s.append(c >= 0x20 && c < 0x7f ? (char) c : '?');
+            s.textByte(c);
         }
     }
 
-    private static void appendBytes(StringBuilder s, ByteBuffer buffer, int offset, int length, FieldLayout f) {
+    private static final byte[] ARRAY_OPEN = "ARRAY[".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] ARRAY_SEPARATOR = ", ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static void appendBytes(PayloadText s, ByteBuffer buffer, int offset, int length, FieldLayout f) {
         int start = offset + f.offset();
         int end = Math.min(start + f.size(), offset + length);
-        s.append("ARRAY[");
+        s.ascii(ARRAY_OPEN);
         for (int i = start; i < end; i++) {
             if (i > start) {
-                s.append(", ");
+                s.ascii(ARRAY_SEPARATOR);
             }
-            int v = buffer.get(i) & 0xff;
-            s.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
+            s.hexByte(buffer.get(i) & 0xff);
         }
-        s.append(']');
+        s.ascii(']');
     }
 
     /** A field's value: sign-extended when the kernel declared it signed, else zero-extended. */
@@ -228,6 +265,8 @@ public final class EventDecoder {
         final int minLength;
         final FieldLayout[] payloadFields;
         final boolean[] hex;
+        /** {@code "name="}, with the separating space before every field but the first. */
+        final byte[][] labels;
         final Isa printedIsa;
         final FieldLayout isaField;
         final FieldLayout reason;
@@ -262,8 +301,10 @@ public final class EventDecoder {
             this.minLength = min;
             this.payloadFields = own.toArray(new FieldLayout[0]);
             this.hex = new boolean[payloadFields.length];
+            this.labels = new byte[payloadFields.length][];
             for (int i = 0; i < payloadFields.length; i++) {
                 hex[i] = print.printsInHex(payloadFields[i].name());
+                labels[i] = ((i > 0 ? " " : "") + payloadFields[i].name() + "=").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             }
             this.isaField = number(format.field("isa"));
             // kernels without an isa field print one vendor's table: its names say which
@@ -306,7 +347,7 @@ public final class EventDecoder {
             }
             if (reason != null) {
                 Isa own = isaField != null ? Isa.fromKernelValue((int) read(b, o, isaField)) : printedIsa;
-                e.reason(ExitReasons.byCode(own == Isa.UNKNOWN ? isa.current() : own, read(b, o, reason)));
+                e.reason(EventDecoder.this.reason(own == Isa.UNKNOWN ? isa.current() : own, read(b, o, reason)));
                 e.info1(optional(b, o, info1)).info2(optional(b, o, info2))
                         .intrInfo(optional(b, o, intrInfo)).errorCode(optional(b, o, errorCode));
             }
