@@ -62,7 +62,7 @@ TaskManagers with it, so keep every key here and not in flinkdeployment.yaml.
 {{- toYaml (mustMergeOverwrite $conf $j.flinkConfiguration) -}}
 {{- end -}}
 
-{{/* The replay job's command line (`smtreplay replay`), one argument per list item. */}}
+{{/* The replay job's arguments (io.smtreplay.replay.ReplayJobMain: every JobParameter by its --name), one per list item. */}}
 {{- define "smtreplay.jobArgs" -}}
 {{- $r := .Values.job.replay -}}
 {{- $args := list
@@ -76,7 +76,6 @@ TaskManagers with it, so keep every key here and not in flinkdeployment.yaml.
   "--checkpoint-interval" $r.checkpointInterval
   "--profile" $r.profile
   "--config" (join "," $r.configurations)
-  "--metrics-port" (.Values.job.metricsPort | toString)
 -}}
 {{- toYaml (concat $args .Values.job.extraArgs) -}}
 {{- end -}}
