@@ -50,6 +50,7 @@ TaskManagers with it, so keep every key here and not in flinkdeployment.yaml.
   "execution.checkpointing.num-retained" ($j.checkpoints.retained | toString)
   "metrics.reporter.prom.factory.class" "io.smtreplay.replay.metrics.SmtreplayPrometheusReporterFactory"
   "metrics.reporter.prom.port" ($j.metricsPort | toString)
+  "env.java.opts.all" (include "smtreplay.javaModuleOptions" . | trim | replace "\n" " ")
 -}}
 {{- if eq $j.stateBackend "rocksdb" -}}
 {{- $_ := set $conf "execution.checkpointing.incremental" "true" -}}
@@ -61,7 +62,7 @@ TaskManagers with it, so keep every key here and not in flinkdeployment.yaml.
 {{- toYaml (mustMergeOverwrite $conf $j.flinkConfiguration) -}}
 {{- end -}}
 
-{{/* The replay job's command line (`smtreplay replay`), one argument per list item. */}}
+{{/* The replay job's arguments (io.smtreplay.replay.ReplayJobMain: every JobParameter by its --name), one per list item. */}}
 {{- define "smtreplay.jobArgs" -}}
 {{- $r := .Values.job.replay -}}
 {{- $args := list
@@ -75,7 +76,23 @@ TaskManagers with it, so keep every key here and not in flinkdeployment.yaml.
   "--checkpoint-interval" $r.checkpointInterval
   "--profile" $r.profile
   "--config" (join "," $r.configurations)
-  "--metrics-port" (.Values.job.metricsPort | toString)
 -}}
 {{- toYaml (concat $args .Values.job.extraArgs) -}}
+{{- end -}}
+
+{{/*
+The JDK module openings Flink needs on Java 17 (its distribution's config.yaml passes the same
+list as env.java.default-opts.all; without java.util open the job's first DataStream call fails
+with "Can not register process function transformation translator"). Set here too so that the
+job does not depend on which defaults the operator or image bring.
+*/}}
+{{- define "smtreplay.javaModuleOptions" -}}
+--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED
+--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED
+--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+--add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+--add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED
 {{- end -}}
