@@ -11,7 +11,10 @@ import java.util.Objects;
 /**
  * Per-CPU cost constants of the model, in nanoseconds. A profile is data: it is read from a
  * small JSON file (see {@code io.smtreplay.profiles.CostProfiles} in the ingest module) whose
- * every number names its source; {@link #sources()} keeps those texts by {@link #key key}.
+ * every number names its source and says whether it was measured, derived, fitted or assumed;
+ * {@link #provenance()} keeps those by {@link #key key}. Its {@link #domain() domain} says which
+ * ISA, CPU and kernel the numbers come from. Every cost is also a named {@link #parameters()
+ * parameter} that sweeps and the calibration can set ({@link #withParameter}).
  *
  * @param name                the profile's name ({@code isca19-table1})
  * @param description         one line: CPU, kernel, where the numbers come from
@@ -21,7 +24,8 @@ import java.util.Objects;
  *                            paid once per reflected L2 exit while L1 shares a context with L0 or L2
  * @param handoffNs           the cost of one handoff between two hardware contexts, by configuration name
  * @param defaultHandoffNs    the handoff cost for configurations not in {@code handoffNs}
- * @param sources             where each number comes from, by key ({@code contextSwitch.L2_TO_L0}, {@code handoff.svt-sw}…)
+ * @param domain              the ISA, CPU and kernel the numbers come from
+ * @param provenance          where each number comes from, by key ({@code contextSwitch.L2_TO_L0}, {@code handoff.svt-sw}…)
  */
 public record CostProfile(
         String name,
@@ -31,7 +35,13 @@ public record CostProfile(
         long lazyStatePerReflectedExitNs,
         Map<String, Long> handoffNs,
         long defaultHandoffNs,
-        Map<String, String> sources) implements Serializable {
+        ProfileDomain domain,
+        Map<String, Provenance> provenance) implements Serializable {
+
+    /** The parameter name of the lazily switched state ({@link #parameters()}). */
+    public static final String LAZY_STATE = "lazyStatePerReflectedExit";
+    /** The parameter-name prefix of handoff costs: {@code handoff.svt-sw}, {@code handoff.default}. */
+    public static final String HANDOFF = "handoff.";
 
     public CostProfile {
         Objects.requireNonNull(name, "name");
@@ -53,7 +63,8 @@ public record CostProfile(
         requireNonNegative("handoff.default", defaultHandoffNs);
         handoffNs = Map.copyOf(handoffNs);
         handoffNs.forEach((config, cost) -> requireNonNegative("handoff." + config, cost));
-        sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        domain = domain == null ? ProfileDomain.ANY : domain;
+        provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
     }
 
     private static void requireNonNegative(String what, long ns) {
@@ -74,10 +85,71 @@ public record CostProfile(
 
     /** The same profile with one configuration's handoff cost replaced (for sweeps and tests). */
     public CostProfile withHandoff(String configuration, long ns) {
+        return withParameter(HANDOFF + configuration, ns);
+    }
+
+    /** Where each number comes from, as text, by key. */
+    public Map<String, String> sources() {
+        Map<String, String> texts = new LinkedHashMap<>();
+        provenance.forEach((key, p) -> texts.put(key, p.source()));
+        return texts;
+    }
+
+    /**
+     * Every cost of the profile by parameter name, ns: {@code contextSwitch.L2_TO_L0} …,
+     * {@code lazyStatePerReflectedExit}, {@code handoff.<configuration>} for each named one and
+     * {@code handoff.default}.
+     */
+    public Map<String, Long> parameters() {
+        Map<String, Long> all = new LinkedHashMap<>();
+        contextSwitchNs.forEach((kind, ns) -> all.put(key(kind), ns));
+        all.put(LAZY_STATE, lazyStatePerReflectedExitNs);
+        handoffNs.forEach((config, ns) -> all.put(HANDOFF + config, ns));
+        all.put(HANDOFF + "default", defaultHandoffNs);
+        return all;
+    }
+
+    /**
+     * The same profile with one parameter set ({@link #parameters()} names them; {@code handoff.X}
+     * may name a configuration the profile does not list yet).
+     *
+     * @throws IllegalArgumentException for an unknown parameter or a negative value
+     */
+    public CostProfile withParameter(String parameter, long ns) {
+        EnumMap<WorldSwitch, Long> switches = new EnumMap<>(contextSwitchNs);
+        long lazy = lazyStatePerReflectedExitNs;
         Map<String, Long> handoffs = new LinkedHashMap<>(handoffNs);
-        handoffs.put(configuration, ns);
-        return new CostProfile(name, description, clockGhz, contextSwitchNs, lazyStatePerReflectedExitNs, handoffs,
-                defaultHandoffNs, sources);
+        long defaultHandoff = defaultHandoffNs;
+        WorldSwitch kind = switchOfKey(parameter);
+        if (kind != null) {
+            switches.put(kind, ns);
+        } else if (parameter.equals(LAZY_STATE)) {
+            lazy = ns;
+        } else if (parameter.equals(HANDOFF + "default")) {
+            defaultHandoff = ns;
+        } else if (parameter.startsWith(HANDOFF) && parameter.length() > HANDOFF.length()) {
+            handoffs.put(parameter.substring(HANDOFF.length()), ns);
+        } else {
+            throw new IllegalArgumentException("no profile parameter " + parameter + " (known: "
+                    + String.join(", ", parameters().keySet()) + ")");
+        }
+        return new CostProfile(name, description, clockGhz, switches, lazy, handoffs, defaultHandoff, domain,
+                provenance);
+    }
+
+    /** The same numbers under another name and provenance (a calibrated or family member profile). */
+    public CostProfile withProvenance(String newName, String newDescription, Map<String, Provenance> newProvenance) {
+        return new CostProfile(newName, newDescription, clockGhz, contextSwitchNs, lazyStatePerReflectedExitNs,
+                handoffNs, defaultHandoffNs, domain, newProvenance);
+    }
+
+    private static WorldSwitch switchOfKey(String parameter) {
+        for (WorldSwitch kind : WorldSwitch.values()) {
+            if (key(kind).equals(parameter)) {
+                return kind;
+            }
+        }
+        return null;
     }
 
     public double nsToCycles(long ns) {
@@ -106,7 +178,8 @@ public record CostProfile(
         private long lazyNs;
         private final Map<String, Long> handoffs = new LinkedHashMap<>();
         private long defaultHandoffNs;
-        private final Map<String, String> sources = new LinkedHashMap<>();
+        private ProfileDomain domain = ProfileDomain.ANY;
+        private final Map<String, Provenance> provenance = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -118,10 +191,17 @@ public record CostProfile(
         public Builder lazyStatePerReflectedExit(long ns) { this.lazyNs = ns; return this; }
         public Builder handoff(String configuration, long ns) { handoffs.put(configuration, ns); return this; }
         public Builder defaultHandoff(long ns) { this.defaultHandoffNs = ns; return this; }
-        public Builder source(String key, String text) { sources.put(key, text); return this; }
+        public Builder domain(ProfileDomain v) { this.domain = v; return this; }
+        /** A number's source, taken as assumed (profiles built in code). */
+        public Builder source(String key, String text) { return source(key, Provenance.Kind.ASSUMED, text); }
+        public Builder source(String key, Provenance.Kind kind, String text) {
+            provenance.put(key, new Provenance(kind, text));
+            return this;
+        }
 
         public CostProfile build() {
-            return new CostProfile(name, description, clockGhz, switches, lazyNs, handoffs, defaultHandoffNs, sources);
+            return new CostProfile(name, description, clockGhz, switches, lazyNs, handoffs, defaultHandoffNs, domain,
+                    provenance);
         }
     }
 }

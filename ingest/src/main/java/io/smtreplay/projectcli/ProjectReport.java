@@ -9,6 +9,7 @@ import io.smtreplay.episode.IncompleteReason;
 import io.smtreplay.episode.Level;
 import io.smtreplay.episode.TrackerCounters;
 import io.smtreplay.profile.CostProfile;
+import io.smtreplay.projection.FamilyProjection;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.ReasonSummary;
 import io.smtreplay.smt.SmtConfiguration;
@@ -35,6 +36,8 @@ public final class ProjectReport {
     private final Map<String, TrackerCounters> countersByApp;
     private final Map<String, Integer> threadsByApp;
     private final InputSummary input;
+    private FamilyProjection bands;
+    private String isaWarning;
 
     /**
      * What was read: files, lines, events, refused lines by reason, the first refused line of each
@@ -59,8 +62,39 @@ public final class ProjectReport {
         this.input = input;
     }
 
+    /**
+     * The same report with each speedup's band over the profile's family ({@code projection} holds
+     * every member's projection of the same input) and the warning of an ISA mismatch the user
+     * allowed (null: none).
+     */
+    public ProjectReport withBands(FamilyProjection projection, String isaMismatchWarning) {
+        this.bands = projection;
+        this.isaWarning = isaMismatchWarning;
+        return this;
+    }
+
+    private FamilyProjection.Band band(String app, String configuration) {
+        if (bands == null) {
+            double v = byApp.get(app).speedup(configuration);
+            return new FamilyProjection.Band(v, v);
+        }
+        return bands.band(app, acc -> acc.speedup(configuration));
+    }
+
+    private int familySize() {
+        return bands == null ? 1 : bands.family().allProfiles().size();
+    }
+
     public void printText(PrintWriter out) {
         out.printf("profile %s: %s%n", profile.name(), profile.description());
+        out.printf("  domain: %s%n", profile.domain().describe());
+        if (familySize() > 1) {
+            out.printf("  band: the range over the profile and its %d family member(s): %s%n", familySize() - 1,
+                    bands.family().description());
+        }
+        if (isaWarning != null) {
+            out.printf("  WARNING: %s%n", isaWarning);
+        }
         for (SmtConfiguration c : configurations) {
             out.printf("  %s; handoff %s%n", c.describe(), micros(profile.handoffNs(c.name())));
         }
@@ -102,11 +136,13 @@ public final class ProjectReport {
             out.printf("  %d episode(s) shorter than the switch costs the profile gives them (scaled)%n",
                     acc.shorterThanModelled());
         }
-        out.printf("  %-16s %9s %18s %18s %14s%n", "configuration", "speedup", "baseline handling",
+        out.printf("  %-16s %9s %15s %18s %18s %14s%n", "configuration", "speedup", "band", "baseline handling",
                 "projected", "saved");
         for (SmtConfiguration c : configurations) {
             int i = acc.indexOf(c.name());
-            out.printf("  %-16s %8.3fx %18s %18s %14s%n", c.name(), acc.speedup(c.name()), millis(total.baselineNs()),
+            FamilyProjection.Band band = band(app, c.name());
+            out.printf("  %-16s %8.3fx %15s %18s %18s %14s%n", c.name(), acc.speedup(c.name()),
+                    String.format(Locale.ROOT, "%.3f-%.3f", band.low(), band.high()), millis(total.baselineNs()),
                     millis(total.projectedNs(i)), millis(total.baselineNs() - total.projectedNs(i)));
         }
         for (SmtConfiguration c : configurations) {
@@ -133,11 +169,21 @@ public final class ProjectReport {
         p.put("name", profile.name());
         p.put("description", profile.description());
         p.put("clockGhz", profile.clockGhz());
+        ObjectNode domain = p.putObject("domain");
+        domain.put("isa", profile.domain().isa().name());
+        domain.put("cpu", profile.domain().cpu());
+        domain.put("kernel", profile.domain().kernel());
+        p.put("familyMembers", familySize() - 1);
+        if (isaWarning != null) {
+            p.put("isaMismatch", isaWarning);
+        }
         ObjectNode switches = p.putObject("contextSwitchNs");
         profile.contextSwitchNs().forEach((kind, ns) -> switches.put(kind.name(), ns));
         p.put("lazyStatePerReflectedExitNs", profile.lazyStatePerReflectedExitNs());
         ObjectNode sources = p.putObject("sources");
         profile.sources().forEach(sources::put);
+        ObjectNode kinds = p.putObject("kinds");
+        profile.provenance().forEach((key, provenance) -> kinds.put(key, provenance.kind().word()));
         ArrayNode configs = root.putArray("configurations");
         for (SmtConfiguration c : configurations) {
             ObjectNode n = configs.addObject();
@@ -196,6 +242,8 @@ public final class ProjectReport {
             ObjectNode cn = configs.addObject();
             cn.put("name", c.name());
             cn.put("speedup", acc.speedup(c.name()));
+            FamilyProjection.Band band = band(app, c.name());
+            cn.putObject("band").put("low", band.low()).put("high", band.high());
             cn.put("baselineNs", total.baselineNs());
             cn.put("projectedNs", total.projectedNs(i));
             ObjectNode byLevel = cn.putObject("byLevel");
