@@ -23,7 +23,8 @@ class CommandUsageTest {
 
     static Stream<Arguments> commands() {
         return Stream.of(Arguments.of("stat", new StatCommand()), Arguments.of("ingest", new IngestCommand()),
-                Arguments.of("project", new ProjectCommand()), Arguments.of("synth", new SynthCommand()));
+                Arguments.of("project", new ProjectCommand()), Arguments.of("synth", new SynthCommand()),
+                Arguments.of("validate", new ValidateCommand()));
     }
 
     @ParameterizedTest(name = "{0}")
