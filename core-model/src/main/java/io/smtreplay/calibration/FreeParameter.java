@@ -23,9 +23,9 @@ public record FreeParameter(String name, List<String> parameters, double lowNs, 
         }
     }
 
-    /** The value in {@code profile}: the sum of its parameters. */
+    /** The value in {@code profile}: the sum of its parameters (one the profile does not give counts 0). */
     public double valueIn(CostProfile profile) {
-        return parameters.stream().mapToLong(p -> profile.parameters().get(p)).sum();
+        return parameters.stream().mapToLong(p -> profile.parameters().getOrDefault(p, 0L)).sum();
     }
 
     /** {@code profile} with this quantity set to {@code valueNs}, clamped to its bounds. */

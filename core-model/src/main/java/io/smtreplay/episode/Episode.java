@@ -33,6 +33,13 @@ import java.util.Objects;
  * @param innerReasons    the reasons of L1's traps inside a reflected episode, in order
  * @param idle            the opening exit is an idle exit ({@link io.smtreplay.trace.ExitReasons#isIdle})
  * @param incomplete      why the episode is not whole, or null when it is
+ * @param nestedL0ToL1    of {@code l0ToL1}, the resumes that carried a reflected L2 exit into L1
+ *                        ({@link SwitchRole#NESTED_TRANSITION}); the others are plain
+ * @param nestedL1ToL0    of {@code l1ToL0}, L1's VMRESUME/VMLAUNCH/VMRUN traps that L0 turned into an
+ *                        entry into L2 (nested transitions); the others are plain traps of L1
+ * @param l2Context       which L2 vCPU the episode belongs to: the vmcs12/vmcb12 address of the last
+ *                        {@code kvm_nested_vmenter}/{@code kvm_nested_vmrun} of the thread, or
+ *                        {@link #NO_L2_CONTEXT} when the trace shows none (old VMX kernels, L1 episodes)
  */
 public record Episode(
         int thread,
@@ -50,11 +57,30 @@ public record Episode(
         ExitReason injectedReason,
         List<ExitReason> innerReasons,
         boolean idle,
-        IncompleteReason incomplete) implements Serializable {
+        IncompleteReason incomplete,
+        int nestedL0ToL1,
+        int nestedL1ToL0,
+        long l2Context) implements Serializable {
+
+    /** No vmcs12/vmcb12 address known for the episode. */
+    public static final long NO_L2_CONTEXT = -1;
 
     public Episode {
         Objects.requireNonNull(type, "type");
         innerReasons = innerReasons == null ? List.of() : List.copyOf(innerReasons);
+        if (nestedL0ToL1 < 0 || nestedL0ToL1 > l0ToL1 || nestedL1ToL0 < 0 || nestedL1ToL0 > l1ToL0) {
+            throw new IllegalArgumentException("nested transitions (" + nestedL0ToL1 + ", " + nestedL1ToL0
+                    + ") must be part of the L0<->L1 switches (" + l0ToL1 + ", " + l1ToL0 + ")");
+        }
+    }
+
+    /** An episode whose L0<->L1 switches are all plain and whose L2 vCPU is not known. */
+    public Episode(int thread, EpisodeType type, long startNs, long endNs, int l2ToL0, int l0ToL2, int l0ToL1,
+                   int l1ToL0, long timeInL0Ns, long timeInL1Ns, long waitNs, ExitReason outerReason,
+                   ExitReason injectedReason, List<ExitReason> innerReasons, boolean idle,
+                   IncompleteReason incomplete) {
+        this(thread, type, startNs, endNs, l2ToL0, l0ToL2, l0ToL1, l1ToL0, timeInL0Ns, timeInL1Ns, waitNs,
+                outerReason, injectedReason, innerReasons, idle, incomplete, 0, 0, NO_L2_CONTEXT);
     }
 
     /** Observed duration; 0 when a timestamp is missing. */
@@ -77,6 +103,31 @@ public record Episode(
             case L0_TO_L1 -> l0ToL1;
             case L1_TO_L0 -> l1ToL0;
         };
+    }
+
+    /** Switches of a kind in a role: the nested transitions among the L0<->L1 switches, or the plain rest. */
+    public int switches(WorldSwitch kind, SwitchRole role) {
+        int nested = switch (kind) {
+            case L0_TO_L1 -> nestedL0ToL1;
+            case L1_TO_L0 -> nestedL1ToL0;
+            case L2_TO_L0, L0_TO_L2 -> 0;
+        };
+        return role == SwitchRole.NESTED_TRANSITION ? nested : switches(kind) - nested;
+    }
+
+    /** The reason the handling level saw: L1's (the injected one) for a reflected exit, else the exit's own. */
+    public ExitReason handledReason() {
+        return type == EpisodeType.L2_EXIT_REFLECTED && injectedReason != null ? injectedReason : outerReason;
+    }
+
+    /** The switch that opened the episode: the trap of the exiting level. */
+    public WorldSwitch openingSwitch() {
+        return WorldSwitch.trapFrom(type.exitingLevel());
+    }
+
+    /** The switch that closed it: the resume into L2 (L2 episodes, or L1's launch of L2), else into L1. */
+    public WorldSwitch closingSwitch() {
+        return type.exitingLevel() == Level.L2 || l0ToL2 > 0 ? WorldSwitch.L0_TO_L2 : WorldSwitch.L0_TO_L1;
     }
 
     public int totalSwitches() {

@@ -6,7 +6,6 @@ import io.smtreplay.trace.ExitReasons;
 import io.smtreplay.trace.TraceEvent;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 
 /**
  * The episode state machine of one vCPU thread, over L0's trace alone (VMX and SVM, kernels with
@@ -24,7 +23,18 @@ import java.util.ArrayList;
  *       L1's trap on VMLAUNCH/VMRESUME followed by an entry means L2 runs again, as long as this
  *       thread never showed a vmenter event;</li>
  *   <li>any other entry resumes the level that trapped last.</li>
+ *   <li>{@code kvm_nested_intr_vmexit} followed by an entry before any inject: an SVM kernel before the
+ *       5.8-era nSVM rework ({@code svm->nested.exit_required}). The entry is a phantom (KVM returns
+ *       from {@code svm_vcpu_run} without VMRUN) and the next {@code kvm_exit} carries the code KVM
+ *       preset for L1, with no {@code kvm_nested_vmexit}; {@code kvm_nested_vmexit_inject} follows.
+ *       Neither is a world switch: the open episode goes on in L0 and the inject reflects it.</li>
  * </ul>
+ * Switch roles ({@link SwitchRole}): the entry into L1 after an inject is a nested transition, as
+ * is an L1 trap that L0 answers with an entry into L2 (VMRESUME/VMLAUNCH/VMRUN); the rest are plain.
+ * L2 episodes carry the vmcs12/vmcb12 of the last {@code kvm_nested_vmenter} (the L2 vCPU).
+ * Waiting, not busy: L0's stay in an idle exit (HLT, MWAIT… — L0's own halt-polling is inside it,
+ * {@code kvm_vcpu_wakeup ... poll}), and L1's stays after L2's idle exit was reflected to it (L1
+ * halt-polls, then halts).
  * An episode opened by an L2 exit ends at the entry back into L2; one opened by an L1 exit ends
  * at its next entry (into L1, or into L2 when L1 launched or resumed it).
  *
@@ -69,36 +79,19 @@ public final class EpisodeTracker implements Serializable {
     private ExitReason exitReason;
     private boolean exitHadNoTime;
 
-    /** The open episode. */
+    /** The open episode, valid while {@link #open}. */
     private boolean open;
-    private Level origin;
-    private boolean reflected;
-    private long startNs;
-    private int l2ToL0;
-    private int l0ToL2;
-    private int l0ToL1;
-    private int l1ToL0;
-    private long inL0Ns;
-    private long inL1Ns;
-    private long waitNs;
-    private ExitReason outerReason;
-    private ExitReason injectedReason;
-    private ArrayList<ExitReason> innerReasons;
-    private boolean idle;
-    private IncompleteReason flagged;
-    private boolean untimed;
-    /** L1 runs inside the open (reflected) episode. */
-    private boolean inL1;
-    /** Start of the current stay in L0 or in L1 within the episode. */
-    private long segmentStartNs;
-    /** The current stay in L0 serves an idle exit. */
-    private boolean segmentIdle;
-    private Level lastTrapLevel;
-    private ExitReason lastTrapReason;
+    private final OpenEpisode ep = new OpenEpisode();
     /** Where the next entry goes when a nested event said so; null: back to the last trapping level. */
     private Level entryTarget;
     /** L0 holds an L2 context (handling an L2 exit, or after a nested vmenter): an inject is possible. */
     private boolean l2ContextLoaded;
+    /** The vmcs12/vmcb12 of the last nested vmenter: the L2 vCPU that runs on this thread. */
+    private long l2Context = Episode.NO_L2_CONTEXT;
+    /** kvm_nested_intr_vmexit seen, no inject yet: an entry now is an old SVM kernel's phantom. */
+    private boolean intrVmexitPending;
+    /** After a phantom entry: the next kvm_exit is the code KVM preset, not a hardware exit. */
+    private boolean phantomExitExpected;
 
     public EpisodeTracker(int thread) {
         this.thread = thread;
@@ -136,11 +129,29 @@ public final class EpisodeTracker implements Serializable {
                 abandon(IncompleteReason.TIME_WENT_BACKWARDS, sink);
             }
         } else if (open) {
-            untimed = true;
+            ep.untimed = true;
         }
         long prevNs = lastNs;
         if (ts != NO_TS) {
             lastNs = ts;
+        }
+        if (phantomExitExpected) {
+            phantomExitExpected = false;
+            if (kind == EventKind.EXIT) {
+                counters.phantomEntry();
+                return; // the exit KVM preset for L1 (old SVM): L0 never left
+            }
+            if (open) {
+                ep.flag(IncompleteReason.UNEXPECTED_EVENT);
+            }
+        }
+        if (kind == EventKind.ENTRY && intrVmexitPending && phase == Phase.IN_L0) {
+            intrVmexitPending = false;
+            phantomExitExpected = true;
+            return; // old SVM: svm_vcpu_run returns without VMRUN while nested.exit_required
+        }
+        if (kind != EventKind.NESTED_INTR_VMEXIT) {
+            intrVmexitPending = false;
         }
         if (phase == Phase.EXIT_PENDING) {
             if (kind == EventKind.NESTED_VMENTER_FAILED && !open && guestLevel == Level.L2) {
@@ -164,9 +175,13 @@ public final class EpisodeTracker implements Serializable {
             case NESTED_VMEXIT -> onNestedVmexitWithoutExit(event, prevNs, sink);
             case ENTRY -> onEntry(ts, sink);
             case NESTED_VMEXIT_INJECT -> onInject(event, sink);
-            case NESTED_VMENTER -> onVmenter(ts, sink);
+            case NESTED_VMENTER -> onVmenter(event, sink);
             case NESTED_VMENTER_FAILED -> onVmenterFailed(ts, sink);
-            case USERSPACE_EXIT, NESTED_INTR_VMEXIT, NESTED_INTERCEPTS -> ensureInL0(Level.L1, ts, sink);
+            case NESTED_INTR_VMEXIT -> {
+                ensureInL0(Level.L1, ts, sink);
+                intrVmexitPending = true;
+            }
+            case USERSPACE_EXIT, NESTED_INTERCEPTS -> ensureInL0(Level.L1, ts, sink);
             default -> {
             }
         }
@@ -200,10 +215,10 @@ public final class EpisodeTracker implements Serializable {
         long ts = exitNs;
         ExitReason reason = exitReason;
         exitReason = null;
-        if (open && inL1) {
+        if (open && ep.inL1) {
             if (level == Level.L1) {
                 if (exitHadNoTime) {
-                    untimed = true;
+                    ep.untimed = true;
                 }
                 trapOfL1(ts, reason);
                 return;
@@ -214,11 +229,10 @@ public final class EpisodeTracker implements Serializable {
         } else if (open) {
             // A second exit while L0 handled the first: the entry between them was lost.
             Level expected = nextEntryTarget();
-            if (origin == Level.L2 && expected == Level.L1 && level == Level.L1) {
+            if (ep.origin == Level.L2 && expected == Level.L1 && level == Level.L1) {
                 // Still the same reflected episode (L1 ran, then trapped): mark it and go on.
-                flag(IncompleteReason.MISSING_ENTRY);
-                l0ToL1++;
-                closeSegment(ts);
+                ep.flag(IncompleteReason.MISSING_ENTRY);
+                ep.resumeL1(ts);
                 trapOfL1(ts, reason);
                 return;
             }
@@ -231,7 +245,7 @@ public final class EpisodeTracker implements Serializable {
         }
         startEpisode(level, ts, reason);
         if (exitHadNoTime) {
-            untimed = true;
+            ep.untimed = true;
         }
     }
 
@@ -240,10 +254,10 @@ public final class EpisodeTracker implements Serializable {
         IncompleteReason why = phase == Phase.UNSYNCED ? IncompleteReason.STARTED_BEFORE_TRACE
                 : IncompleteReason.MISSING_EXIT;
         if (open) {
-            close(inL1 ? IncompleteReason.MISSING_NESTED_ENTRY : IncompleteReason.MISSING_ENTRY, prevNs, sink);
+            close(ep.inL1 ? IncompleteReason.MISSING_NESTED_ENTRY : IncompleteReason.MISSING_ENTRY, prevNs, sink);
         }
         startEpisode(Level.L2, event.timestampNs(), event.reason());
-        flag(why);
+        ep.flag(why);
     }
 
     private void onEntry(long ts, EpisodeSink sink) {
@@ -276,23 +290,24 @@ public final class EpisodeTracker implements Serializable {
 
     private void entryFromL0(long ts, EpisodeSink sink) {
         Level target = nextEntryTarget();
-        closeSegment(ts);
         entryTarget = null;
-        if (target == Level.L2) {
-            l0ToL2++;
-        } else {
-            l0ToL1++;
-        }
-        if (target == Level.L2 || origin == Level.L1) {
+        if (target == Level.L2 || ep.origin == Level.L1) {
+            ep.closeSegment(ts);
+            if (target == Level.L2) {
+                ep.l0ToL2++;
+                if (ep.lastTrapLevel == Level.L1) {
+                    ep.nestedL1ToL0++; // L1's VMRESUME/VMLAUNCH/VMRUN became the entry into L2
+                }
+            } else {
+                ep.l0ToL1++;
+            }
             close(null, ts, sink);
             phase = Phase.IN_GUEST;
             guestLevel = target;
             guestSinceNs = ts;
         } else {
             // L0 resumed L1 inside an L2 episode: the reflection (or L1's next step after a trap).
-            inL1 = true;
-            segmentStartNs = ts;
-            segmentIdle = false;
+            ep.resumeL1(ts);
             phase = Phase.IN_GUEST;
         }
     }
@@ -300,28 +315,36 @@ public final class EpisodeTracker implements Serializable {
     private void onInject(TraceEvent event, EpisodeSink sink) {
         ensureInL0(Level.L2, event.timestampNs(), sink);
         if (!l2ContextLoaded) {
-            flag(IncompleteReason.UNEXPECTED_EVENT);
+            ep.flag(IncompleteReason.UNEXPECTED_EVENT);
         }
-        if (origin == Level.L2) {
-            reflected = true;
+        if (ep.origin == Level.L2) {
+            ep.reflected = true;
+            ep.reflectionPending = true;
         }
-        if (injectedReason == null) {
-            injectedReason = event.reason();
+        if (ep.injectedReason == null) {
+            ep.injectedReason = event.reason();
         }
         if (event.reason() != null && ExitReasons.isIdle(event.reason())) {
-            // L1 intercepts the idle instruction: L0 only reflects it, L1 decides how to wait.
-            segmentIdle = false;
+            // L1 intercepts the idle instruction: L0 only reflects it, L1 decides how to wait
+            // (halt-polling, then its own HLT): L1's time from here is waiting.
+            ep.segmentIdle = false;
+            ep.l1Waits = ep.origin == Level.L2;
         }
         entryTarget = Level.L1;
         l2ContextLoaded = false;
     }
 
-    private void onVmenter(long ts, EpisodeSink sink) {
+    private void onVmenter(TraceEvent event, EpisodeSink sink) {
         sawNestedVmenter = true;
-        ensureInL0(Level.L1, ts, sink);
-        if (lastTrapLevel == Level.L2) {
+        ensureInL0(Level.L1, event.timestampNs(), sink);
+        if (ep.lastTrapLevel == Level.L2) {
             // Only L1's VMRUN/VMLAUNCH/VMRESUME (or RSM back into guest mode) enters L2.
-            flag(IncompleteReason.UNEXPECTED_EVENT);
+            ep.flag(IncompleteReason.UNEXPECTED_EVENT);
+        }
+        if (event.nestedEntry() != null) {
+            long vmcb = event.nestedEntry().vmcb();
+            // All ones: the trace has no vmcs12 address (e.g. an enlightened VMCS).
+            l2Context = vmcb == -1L ? Episode.NO_L2_CONTEXT : vmcb;
         }
         entryTarget = Level.L2;
         l2ContextLoaded = true;
@@ -344,16 +367,16 @@ public final class EpisodeTracker implements Serializable {
             }
             case IN_GUEST -> {
                 if (open) {
-                    flag(IncompleteReason.MISSING_EXIT);
+                    ep.flag(IncompleteReason.MISSING_EXIT);
                     trapOfL1(ts, null);
                 } else {
                     startEpisode(guestLevel == null ? likelyOrigin : guestLevel, ts, null);
-                    flag(IncompleteReason.MISSING_EXIT);
+                    ep.flag(IncompleteReason.MISSING_EXIT);
                 }
             }
             case UNSYNCED -> {
                 startEpisode(likelyOrigin, ts, null);
-                flag(IncompleteReason.STARTED_BEFORE_TRACE);
+                ep.flag(IncompleteReason.STARTED_BEFORE_TRACE);
             }
             case EXIT_PENDING -> throw new IllegalStateException("pending exit is decided before other events");
         }
@@ -363,27 +386,7 @@ public final class EpisodeTracker implements Serializable {
 
     private void startEpisode(Level level, long ts, ExitReason reason) {
         open = true;
-        origin = level;
-        reflected = false;
-        startNs = ts;
-        l2ToL0 = level == Level.L2 ? 1 : 0;
-        l1ToL0 = level == Level.L1 ? 1 : 0;
-        l0ToL2 = 0;
-        l0ToL1 = 0;
-        inL0Ns = 0;
-        inL1Ns = 0;
-        waitNs = 0;
-        outerReason = reason;
-        injectedReason = null;
-        innerReasons = null;
-        idle = reason != null && ExitReasons.isIdle(reason);
-        flagged = null;
-        untimed = ts == NO_TS;
-        inL1 = false;
-        segmentStartNs = ts;
-        segmentIdle = idle;
-        lastTrapLevel = level;
-        lastTrapReason = reason;
+        ep.start(level, ts, reason, l2Context);
         entryTarget = null;
         l2ContextLoaded = level == Level.L2;
         phase = Phase.IN_L0;
@@ -392,80 +395,45 @@ public final class EpisodeTracker implements Serializable {
 
     /** L1 traps to L0 inside a reflected episode (reason null when the exit event was lost). */
     private void trapOfL1(long ts, ExitReason reason) {
-        l1ToL0++;
-        if (inL1) {
-            inL1Ns += span(segmentStartNs, ts);
-            inL1 = false;
-        }
-        segmentStartNs = ts;
-        segmentIdle = reason != null && ExitReasons.isIdle(reason);
-        if (reason != null) {
-            if (innerReasons == null) {
-                innerReasons = new ArrayList<>(4);
-            }
-            innerReasons.add(reason);
-        }
-        lastTrapLevel = Level.L1;
-        lastTrapReason = reason;
+        ep.trapOfL1(ts, reason);
         entryTarget = null;
         l2ContextLoaded = false;
         phase = Phase.IN_L0;
-    }
-
-    /** Ends the current stay in L0 (or in L1) at {@code ts} and adds it to the episode's times. */
-    private void closeSegment(long ts) {
-        long stay = span(segmentStartNs, ts);
-        if (inL1) {
-            inL1Ns += stay;
-        } else {
-            inL0Ns += stay;
-            if (segmentIdle) {
-                waitNs += stay;
-            }
-        }
-        segmentStartNs = ts;
     }
 
     private Level nextEntryTarget() {
         if (entryTarget != null) {
             return entryTarget;
         }
-        if (lastTrapLevel == Level.L1 && lastTrapReason != null && !sawNestedVmenter
-                && ExitReasons.isNestedEntryInstruction(lastTrapReason)) {
+        if (ep.lastTrapLevel == Level.L1 && ep.lastTrapReason != null && !sawNestedVmenter
+                && ExitReasons.isNestedEntryInstruction(ep.lastTrapReason)) {
             return Level.L2; // old VMX kernel: no vmenter tracepoint
         }
-        return lastTrapLevel == null ? origin : lastTrapLevel;
-    }
-
-    private void flag(IncompleteReason reason) {
-        if (flagged == null) {
-            flagged = reason;
-        }
+        return ep.lastTrapLevel == null ? ep.origin : ep.lastTrapLevel;
     }
 
     /** Closes the open episode at {@code endNs}; {@code why} null for a regular close. */
     private void close(IncompleteReason why, long endNs, EpisodeSink sink) {
         if (why != null) {
-            flag(why);
-            closeSegment(endNs);
+            ep.flag(why);
+            ep.closeSegment(endNs);
         }
-        IncompleteReason incomplete = flagged != null ? flagged : untimed ? IncompleteReason.NO_TIMESTAMP : null;
-        EpisodeType type = origin == Level.L1 ? EpisodeType.L1_EXIT
-                : reflected ? EpisodeType.L2_EXIT_REFLECTED : EpisodeType.L2_EXIT_HANDLED_BY_L0;
-        // An episode closed at the last event before a lost one may end where it started, not before.
-        long end = untimed ? NO_TS : Math.max(startNs, endNs);
         open = false;
-        inL1 = false;
-        emit(new Episode(thread, type, startNs, end, l2ToL0, l0ToL2, l0ToL1, l1ToL0,
-                untimed ? 0 : inL0Ns, untimed ? 0 : inL1Ns, untimed ? 0 : waitNs, outerReason, injectedReason,
-                innerReasons, idle, incomplete), sink);
-        innerReasons = null;
+        emit(ep.toEpisode(thread, endNs), sink);
         if (why != null) {
-            phase = Phase.UNSYNCED;
-            guestLevel = null;
-            guestSinceNs = NO_TS;
-            entryTarget = null;
+            resync();
         }
+    }
+
+    /** Forgets what L0 and the guest were doing: the next events tell again. */
+    private void resync() {
+        phase = Phase.UNSYNCED;
+        guestLevel = null;
+        guestSinceNs = NO_TS;
+        entryTarget = null;
+        l2ContextLoaded = false;
+        intrVmexitPending = false;
+        phantomExitExpected = false;
     }
 
     private void emit(Episode episode, EpisodeSink sink) {
@@ -478,23 +446,11 @@ public final class EpisodeTracker implements Serializable {
         if (phase == Phase.EXIT_PENDING) {
             // Nothing will tell this exit's level any more: assume L1 inside a reflected episode,
             // else the level believed to run.
-            exitDecided(open && inL1 ? Level.L1 : guestLevel == null ? Level.L1 : guestLevel, sink);
+            exitDecided(open && ep.inL1 ? Level.L1 : guestLevel == null ? Level.L1 : guestLevel, sink);
         }
         if (open) {
             close(why, lastNs, sink);
         }
-        phase = Phase.UNSYNCED;
-        guestLevel = null;
-        guestSinceNs = NO_TS;
-        entryTarget = null;
-        l2ContextLoaded = false;
-    }
-
-    private long span(long from, long to) {
-        if (from == NO_TS || to == NO_TS) {
-            untimed = true;
-            return 0;
-        }
-        return Math.max(0, to - from);
+        resync();
     }
 }

@@ -15,6 +15,7 @@ public final class TrackerCounters implements Serializable {
     private long otherEvents;
     private final EpisodeCounts episodes = new EpisodeCounts();
     private long levelMismatches;
+    private long phantomEntries;
 
     void modelEvent() {
         modelEvents++;
@@ -30,6 +31,18 @@ public final class TrackerCounters implements Serializable {
 
     void levelMismatch() {
         levelMismatches++;
+    }
+
+    void phantomEntry() {
+        phantomEntries++;
+    }
+
+    /**
+     * Phantom entry/exit pairs of SVM kernels before the 5.8-era nSVM rework: an entry traced
+     * after {@code kvm_nested_intr_vmexit} without a VMRUN, and the exit KVM preset for L1.
+     */
+    public long phantomEntries() {
+        return phantomEntries;
     }
 
     /** kvm_exit, kvm_entry and the nested events: the ones the state machine reads. */
@@ -60,12 +73,14 @@ public final class TrackerCounters implements Serializable {
         otherEvents += other.otherEvents;
         episodes.merge(other.episodes);
         levelMismatches += other.levelMismatches;
+        phantomEntries += other.phantomEntries;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof TrackerCounters c && modelEvents == c.modelEvents && otherEvents == c.otherEvents
-                && episodes.equals(c.episodes) && levelMismatches == c.levelMismatches;
+                && episodes.equals(c.episodes) && levelMismatches == c.levelMismatches
+                && phantomEntries == c.phantomEntries;
     }
 
     @Override

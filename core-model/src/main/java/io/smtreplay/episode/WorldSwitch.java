@@ -30,6 +30,21 @@ public enum WorldSwitch {
         return to;
     }
 
+    /** The level other than L0 this switch leaves or enters. */
+    public Level guest() {
+        return from == Level.L0 ? to : from;
+    }
+
+    /** True when the switch enters L0 (a trap), false when it leaves L0 (a resume). */
+    public boolean isTrap() {
+        return to == Level.L0;
+    }
+
+    /** True for the switches between L0 and L1, the only ones a reflection makes nested ({@link SwitchRole}). */
+    public boolean canBeNestedTransition() {
+        return guest() == Level.L1;
+    }
+
     /** The trap from a guest level into L0. */
     public static WorldSwitch trapFrom(Level guest) {
         return switch (guest) {

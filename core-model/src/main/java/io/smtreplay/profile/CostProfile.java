@@ -1,5 +1,6 @@
 package io.smtreplay.profile;
 
+import io.smtreplay.episode.SwitchRole;
 import io.smtreplay.episode.WorldSwitch;
 
 import java.io.Serializable;
@@ -24,6 +25,16 @@ import java.util.Objects;
  *                            paid once per reflected L2 exit while L1 shares a context with L0 or L2
  * @param handoffNs           the cost of one handoff between two hardware contexts, by configuration name
  * @param defaultHandoffNs    the handoff cost for configurations not in {@code handoffNs}
+ * @param nestedTransitionNs  (added for D4, model-mech) the cost of an L0↔L1 switch when it is a
+ *                            {@link SwitchRole#NESTED_TRANSITION nested transition} (the reflection's
+ *                            resume into L1, L1's VMRESUME/VMRUN trap); kinds absent here cost the
+ *                            same as a plain switch ({@code contextSwitchNs}). Source key
+ *                            {@code nestedTransition.KIND}.
+ * @param outsideWindowNs     (added for D5, model-mech) the part of a switch's cost that lies outside
+ *                            L0's {@code kvm_exit}→{@code kvm_entry} window (the hardware VM exit
+ *                            before the exit tracepoint, the VM entry after the entry tracepoint): the
+ *                            trace shows it as guest time next to the episode. At most the plain cost;
+ *                            kinds absent here have none. Source key {@code outsideWindow.KIND}.
  * @param domain              the ISA, CPU and kernel the numbers come from
  * @param provenance          where each number comes from, by key ({@code contextSwitch.L2_TO_L0}, {@code handoff.svt-sw}…)
  */
@@ -35,6 +46,8 @@ public record CostProfile(
         long lazyStatePerReflectedExitNs,
         Map<String, Long> handoffNs,
         long defaultHandoffNs,
+        Map<WorldSwitch, Long> nestedTransitionNs,
+        Map<WorldSwitch, Long> outsideWindowNs,
         ProfileDomain domain,
         Map<String, Provenance> provenance) implements Serializable {
 
@@ -65,6 +78,25 @@ public record CostProfile(
         handoffNs.forEach((config, cost) -> requireNonNegative("handoff." + config, cost));
         domain = domain == null ? ProfileDomain.ANY : domain;
         provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        EnumMap<WorldSwitch, Long> nested = new EnumMap<>(WorldSwitch.class);
+        nestedTransitionNs.forEach((kind, cost) -> {
+            if (!kind.canBeNestedTransition()) {
+                throw new IllegalArgumentException("profile " + name + ": " + kind + " is never a nested transition");
+            }
+            requireNonNegative("nestedTransition." + kind, cost);
+            nested.put(kind, cost);
+        });
+        nestedTransitionNs = java.util.Collections.unmodifiableMap(nested);
+        EnumMap<WorldSwitch, Long> outside = new EnumMap<>(WorldSwitch.class);
+        for (Map.Entry<WorldSwitch, Long> e : outsideWindowNs.entrySet()) {
+            requireNonNegative("outsideWindow." + e.getKey(), e.getValue());
+            if (e.getValue() > switches.get(e.getKey())) {
+                throw new IllegalArgumentException("profile " + name + ": outsideWindow." + e.getKey() + " ("
+                        + e.getValue() + " ns) exceeds the switch's cost (" + switches.get(e.getKey()) + " ns)");
+            }
+            outside.put(e.getKey(), e.getValue());
+        }
+        outsideWindowNs = java.util.Collections.unmodifiableMap(outside);
     }
 
     private static void requireNonNegative(String what, long ns) {
@@ -76,6 +108,22 @@ public record CostProfile(
     /** Cost of one world switch on a single hardware context. */
     public long contextSwitchNs(WorldSwitch kind) {
         return contextSwitchNs.get(kind);
+    }
+
+    /** Cost of one world switch on a single hardware context in a role (a nested transition or a plain switch). */
+    public long switchNs(WorldSwitch kind, SwitchRole role) {
+        if (role == SwitchRole.NESTED_TRANSITION) {
+            Long nested = nestedTransitionNs.get(kind);
+            if (nested != null) {
+                return nested;
+            }
+        }
+        return contextSwitchNs.get(kind);
+    }
+
+    /** The part of a switch outside the kvm_exit→kvm_entry window (0 when the profile gives none). */
+    public long outsideWindowNs(WorldSwitch kind) {
+        return outsideWindowNs.getOrDefault(kind, 0L);
     }
 
     /** Cost of one handoff between hardware contexts under a configuration. */
@@ -96,13 +144,15 @@ public record CostProfile(
     }
 
     /**
-     * Every cost of the profile by parameter name, ns: {@code contextSwitch.L2_TO_L0} …,
-     * {@code lazyStatePerReflectedExit}, {@code handoff.<configuration>} for each named one and
+     * Every cost of the profile by parameter name, ns: {@code contextSwitch.L2_TO_L0} …, the
+     * {@code nestedTransition.KIND} and {@code outsideWindow.KIND} it gives, {@code lazyStatePerReflectedExit}, {@code handoff.<configuration>} for each named one and
      * {@code handoff.default}.
      */
     public Map<String, Long> parameters() {
         Map<String, Long> all = new LinkedHashMap<>();
         contextSwitchNs.forEach((kind, ns) -> all.put(key(kind), ns));
+        nestedTransitionNs.forEach((kind, ns) -> all.put(nestedKey(kind), ns));
+        outsideWindowNs.forEach((kind, ns) -> all.put(outsideKey(kind), ns));
         all.put(LAZY_STATE, lazyStatePerReflectedExitNs);
         handoffNs.forEach((config, ns) -> all.put(HANDOFF + config, ns));
         all.put(HANDOFF + "default", defaultHandoffNs);
@@ -111,7 +161,8 @@ public record CostProfile(
 
     /**
      * The same profile with one parameter set ({@link #parameters()} names them; {@code handoff.X}
-     * may name a configuration the profile does not list yet).
+     * may name a configuration the profile does not list yet, {@code nestedTransition.KIND} and
+     * {@code outsideWindow.KIND} a kind it gives none for).
      *
      * @throws IllegalArgumentException for an unknown parameter or a negative value
      */
@@ -120,9 +171,16 @@ public record CostProfile(
         long lazy = lazyStatePerReflectedExitNs;
         Map<String, Long> handoffs = new LinkedHashMap<>(handoffNs);
         long defaultHandoff = defaultHandoffNs;
-        WorldSwitch kind = switchOfKey(parameter);
-        if (kind != null) {
-            switches.put(kind, ns);
+        EnumMap<WorldSwitch, Long> nested = new EnumMap<>(WorldSwitch.class);
+        nested.putAll(nestedTransitionNs);
+        EnumMap<WorldSwitch, Long> outside = new EnumMap<>(WorldSwitch.class);
+        outside.putAll(outsideWindowNs);
+        if (switchOfKey(parameter, CostProfile::key) != null) {
+            switches.put(switchOfKey(parameter, CostProfile::key), ns);
+        } else if (switchOfKey(parameter, CostProfile::nestedKey) != null) {
+            nested.put(switchOfKey(parameter, CostProfile::nestedKey), ns);
+        } else if (switchOfKey(parameter, CostProfile::outsideKey) != null) {
+            outside.put(switchOfKey(parameter, CostProfile::outsideKey), ns);
         } else if (parameter.equals(LAZY_STATE)) {
             lazy = ns;
         } else if (parameter.equals(HANDOFF + "default")) {
@@ -133,19 +191,19 @@ public record CostProfile(
             throw new IllegalArgumentException("no profile parameter " + parameter + " (known: "
                     + String.join(", ", parameters().keySet()) + ")");
         }
-        return new CostProfile(name, description, clockGhz, switches, lazy, handoffs, defaultHandoff, domain,
-                provenance);
+        return new CostProfile(name, description, clockGhz, switches, lazy, handoffs, defaultHandoff, nested, outside,
+                domain, provenance);
     }
 
     /** The same numbers under another name and provenance (a calibrated or family member profile). */
     public CostProfile withProvenance(String newName, String newDescription, Map<String, Provenance> newProvenance) {
         return new CostProfile(newName, newDescription, clockGhz, contextSwitchNs, lazyStatePerReflectedExitNs,
-                handoffNs, defaultHandoffNs, domain, newProvenance);
+                handoffNs, defaultHandoffNs, nestedTransitionNs, outsideWindowNs, domain, newProvenance);
     }
 
-    private static WorldSwitch switchOfKey(String parameter) {
+    private static WorldSwitch switchOfKey(String parameter, java.util.function.Function<WorldSwitch, String> keyOf) {
         for (WorldSwitch kind : WorldSwitch.values()) {
-            if (key(kind).equals(parameter)) {
+            if (keyOf.apply(kind).equals(parameter)) {
                 return kind;
             }
         }
@@ -165,6 +223,16 @@ public record CostProfile(
         return "contextSwitch." + kind.name();
     }
 
+    /** The source key of a nested-transition cost. */
+    public static String nestedKey(WorldSwitch kind) {
+        return "nestedTransition." + kind.name();
+    }
+
+    /** The source key of the part of a switch outside the exit→entry window. */
+    public static String outsideKey(WorldSwitch kind) {
+        return "outsideWindow." + kind.name();
+    }
+
     public static Builder builder(String name) {
         return new Builder(name);
     }
@@ -180,6 +248,8 @@ public record CostProfile(
         private long defaultHandoffNs;
         private ProfileDomain domain = ProfileDomain.ANY;
         private final Map<String, Provenance> provenance = new LinkedHashMap<>();
+        private final EnumMap<WorldSwitch, Long> nested = new EnumMap<>(WorldSwitch.class);
+        private final EnumMap<WorldSwitch, Long> outside = new EnumMap<>(WorldSwitch.class);
 
         private Builder(String name) {
             this.name = name;
@@ -198,10 +268,12 @@ public record CostProfile(
             provenance.put(key, new Provenance(kind, text));
             return this;
         }
+        public Builder nestedTransition(WorldSwitch kind, long ns) { nested.put(kind, ns); return this; }
+        public Builder outsideWindow(WorldSwitch kind, long ns) { outside.put(kind, ns); return this; }
 
         public CostProfile build() {
-            return new CostProfile(name, description, clockGhz, switches, lazyNs, handoffs, defaultHandoffNs, domain,
-                    provenance);
+            return new CostProfile(name, description, clockGhz, switches, lazyNs, handoffs, defaultHandoffNs, nested,
+                    outside, domain, provenance);
         }
     }
 }

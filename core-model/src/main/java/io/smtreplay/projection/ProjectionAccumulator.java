@@ -35,6 +35,7 @@ public final class ProjectionAccumulator implements Serializable {
     private final EpisodeCounts episodes = new EpisodeCounts();
     private long unmodelledNs;
     private long shorterThanModelled;
+    private long guestShorterThanModelled;
     private long l1Exits;
     private long l2Exits;
     /** Traps into L0 made by complete L2 episodes, and how many such episodes: exit multiplication. */
@@ -75,8 +76,14 @@ public final class ProjectionAccumulator implements Serializable {
         }
         total.addEpisode(baseline, projected, wait);
         threadTotals(e.thread()).addEpisode(baseline, projected, wait);
-        ExitReason reason = e.outerReason() == null ? UNKNOWN_REASON : e.outerReason();
+        // D10: a reflected exit is reported under the reason L1 handled (EPT_MISCONFIG for a virtio
+        // doorbell that L0 saw as an EPT violation), as the paper and L1's own tools name it.
+        ExitReason reason = e.handledReason() == null ? UNKNOWN_REASON : e.handledReason();
         reasonStats(e.type(), reason).add(baseline, projected, e.trapsIntoL0());
+    }
+
+    void addGuestShorterThanModelled() {
+        guestShorterThanModelled++;
     }
 
     private static final ExitReason UNKNOWN_REASON = ExitReason.unknown(io.smtreplay.trace.Isa.UNKNOWN, -1);
@@ -129,6 +136,7 @@ public final class ProjectionAccumulator implements Serializable {
         episodes.merge(other.episodes);
         unmodelledNs += other.unmodelledNs;
         shorterThanModelled += other.shorterThanModelled;
+        guestShorterThanModelled += other.guestShorterThanModelled;
         l1Exits += other.l1Exits;
         l2Exits += other.l2Exits;
         l2EpisodeTraps += other.l2EpisodeTraps;
@@ -177,6 +185,14 @@ public final class ProjectionAccumulator implements Serializable {
     /** Complete episodes shorter than the switch costs the profile gives them (scaled, not subtracted). */
     public long shorterThanModelled() {
         return shorterThanModelled;
+    }
+
+    /**
+     * Guest intervals shorter than the parts of their bounding switches the profile puts outside
+     * the exit→entry window: the trace and the profile disagree there (a profile of another CPU).
+     */
+    public long guestShorterThanModelled() {
+        return guestShorterThanModelled;
     }
 
     /** Traps of L1 into L0 (its own exits and those inside reflected L2 episodes). */
@@ -243,7 +259,8 @@ public final class ProjectionAccumulator implements Serializable {
         return o instanceof ProjectionAccumulator a && configurations.equals(a.configurations)
                 && total.equals(a.total) && byThread.equals(a.byThread) && byReason.equals(a.byReason)
                 && episodes.equals(a.episodes) && unmodelledNs == a.unmodelledNs
-                && shorterThanModelled == a.shorterThanModelled && l1Exits == a.l1Exits && l2Exits == a.l2Exits
+                && shorterThanModelled == a.shorterThanModelled
+                && guestShorterThanModelled == a.guestShorterThanModelled && l1Exits == a.l1Exits && l2Exits == a.l2Exits
                 && l2EpisodeTraps == a.l2EpisodeTraps && l2Episodes == a.l2Episodes;
     }
 

@@ -3,6 +3,8 @@ package io.smtreplay.projection;
 import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.GuestInterval;
+import io.smtreplay.episode.Level;
+import io.smtreplay.episode.WorldSwitch;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.smt.CoreModel;
 import io.smtreplay.smt.SmtConfiguration;
@@ -62,11 +64,26 @@ public final class Projector implements Serializable {
         for (int i = 0; i < models.length; i++) {
             projected[i] = CoreModel.project(busy, baselineCost, models[i].configuredCostNs(episode));
         }
-        into.addComplete(episode, busy, projected, episode.durationNs() - busy, busy < baselineCost);
+        long outside = baseline.outsideWindowNs(episode);
+        if (outside > 0) {
+            // The opening trap's hardware part ran before kvm_exit, in the exiting level's guest
+            // interval; the closing resume's after kvm_entry, in the next one: moved to the episode.
+            into.addGuest(episode.thread(), episode.openingSwitch().guest(),
+                    -profile.outsideWindowNs(episode.openingSwitch()));
+            into.addGuest(episode.thread(), episode.closingSwitch().guest(),
+                    -profile.outsideWindowNs(episode.closingSwitch()));
+        }
+        into.addComplete(episode, busy, projected, episode.durationNs() + outside - busy, busy < baselineCost);
     }
 
     public void record(GuestInterval interval, ProjectionAccumulator into) {
-        into.addGuest(interval.thread(), interval.level(), interval.durationNs());
+        Level level = interval.level();
+        long switchParts = profile.outsideWindowNs(WorldSwitch.resumeInto(level))
+                + profile.outsideWindowNs(WorldSwitch.trapFrom(level));
+        into.addGuest(interval.thread(), level, interval.durationNs());
+        if (interval.durationNs() < switchParts) {
+            into.addGuestShorterThanModelled();
+        }
     }
 
     /** A sink that records what a tracker emits into {@code into}. */

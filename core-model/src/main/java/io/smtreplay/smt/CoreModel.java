@@ -2,6 +2,7 @@ package io.smtreplay.smt;
 
 import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeType;
+import io.smtreplay.episode.SwitchRole;
 import io.smtreplay.episode.WorldSwitch;
 import io.smtreplay.profile.CostProfile;
 
@@ -9,26 +10,35 @@ import java.io.Serializable;
 
 /**
  * Projects an episode's time onto one SMT configuration under one cost profile:
- * projected = observed − Σ switch costs it no longer pays + Σ handoff costs it now pays
- * (and the lazily switched state of a reflected exit, saved when L1 has its own context).
+ * projected = busy − Σ switch costs it no longer pays + Σ costs it now pays (handoffs, and the
+ * switches that stay), and the lazily switched state of a reflected exit, saved when L1 has its
+ * own context. Each switch is priced by its kind and {@link SwitchRole role}, as the
+ * configuration {@link SmtConfiguration#realize realizes} it.
  *
- * <p>Time is the episode's <em>busy</em> time: its observed duration less the waiting inside
- * idle exits ({@link Episode#waitNs()}), but never less than the switch costs the baseline
- * pays for it (those are overhead even in an idle exit). An episode shorter than the costs the
- * profile assigns it (a profile from a faster CPU) is scaled by configured/baseline cost
- * instead, so no projection is negative; {@link #isShorterThanModelled} tells which.
+ * <p>Time is the episode's <em>busy</em> time: its observed duration, plus the part of its opening
+ * trap and closing resume that lies outside the {@code kvm_exit}→{@code kvm_entry} window
+ * ({@link CostProfile#outsideWindowNs}: the trace shows it as guest time, and the projection takes
+ * it from there, see {@code Projector}), less the waiting inside idle exits ({@link Episode#waitNs()}),
+ * but never less than the switch costs the baseline pays for it (those are overhead even in an idle
+ * exit). An episode still shorter than the costs the profile assigns it (a profile from a faster
+ * CPU) is scaled by configured/baseline cost instead, so no projection is negative;
+ * {@link #isShorterThanModelled} tells which.
  *
- * <p>Costs are precomputed per switch kind: projecting an episode is a handful of multiplies.
+ * <p>Costs are precomputed per switch kind and role, driven by the {@link WorldSwitch} and
+ * {@link SwitchRole} values themselves (no positions): projecting an episode is a handful of multiplies.
  */
 public final class CoreModel implements Serializable {
 
-    private static final long serialVersionUID = 1L;
-    private static final WorldSwitch[] KINDS = WorldSwitch.values();
+    private static final long serialVersionUID = 2L;
 
     private final SmtConfiguration configuration;
     private final CostProfile profile;
-    private final long[] baselineSwitchNs = new long[KINDS.length];
-    private final long[] configuredSwitchNs = new long[KINDS.length];
+    private static final WorldSwitch[] KINDS = WorldSwitch.values();
+    private static final SwitchRole[] ROLES = SwitchRole.values();
+
+    /** Price of one switch, [kind.ordinal()][role.ordinal()], today and under the configuration. */
+    private final long[][] baselineSwitchNs = new long[KINDS.length][ROLES.length];
+    private final long[][] configuredSwitchNs = new long[KINDS.length][ROLES.length];
     private final long lazyBaselineNs;
     private final long lazyConfiguredNs;
 
@@ -37,9 +47,12 @@ public final class CoreModel implements Serializable {
         this.profile = profile;
         long handoff = profile.handoffNs(configuration.name());
         for (WorldSwitch kind : KINDS) {
-            long contextSwitch = profile.contextSwitchNs(kind);
-            baselineSwitchNs[kind.ordinal()] = contextSwitch;
-            configuredSwitchNs[kind.ordinal()] = configuration.isContextSwitch(kind) ? contextSwitch : handoff;
+            for (SwitchRole role : ROLES) {
+                baselineSwitchNs[kind.ordinal()][role.ordinal()] = profile.switchNs(kind, role);
+                SmtConfiguration.Realization how = configuration.realize(kind, role);
+                long cost = how.contextSwitch() == null ? 0 : profile.switchNs(kind, how.contextSwitch());
+                configuredSwitchNs[kind.ordinal()][role.ordinal()] = how.handoff() ? cost + handoff : cost;
+            }
         }
         lazyBaselineNs = profile.lazyStatePerReflectedExitNs();
         lazyConfiguredNs = configuration.l1HasOwnContext() ? 0 : lazyBaselineNs;
@@ -53,28 +66,53 @@ public final class CoreModel implements Serializable {
         return profile;
     }
 
-    /** What one switch of this kind costs under this configuration: a context switch or a handoff. */
+    /** What one switch of this kind and role costs under this configuration. */
+    public long switchCostNs(WorldSwitch kind, SwitchRole role) {
+        return configuredSwitchNs[kind.ordinal()][role.ordinal()];
+    }
+
+    /** What one plain switch of this kind costs under this configuration: a context switch or a handoff. */
     public long switchCostNs(WorldSwitch kind) {
-        return configuredSwitchNs[kind.ordinal()];
+        return switchCostNs(kind, SwitchRole.PLAIN);
     }
 
     /** The switch costs (and lazy state) the episode pays today, on one context. */
     public long baselineCostNs(Episode e) {
-        long cost = e.l2ToL0() * baselineSwitchNs[0] + e.l0ToL2() * baselineSwitchNs[1]
-                + e.l0ToL1() * baselineSwitchNs[2] + e.l1ToL0() * baselineSwitchNs[3];
-        return e.type() == EpisodeType.L2_EXIT_REFLECTED ? cost + lazyBaselineNs : cost;
+        return cost(e, baselineSwitchNs, lazyBaselineNs);
     }
 
     /** The switch and handoff costs (and lazy state) the episode pays under this configuration. */
     public long configuredCostNs(Episode e) {
-        long cost = e.l2ToL0() * configuredSwitchNs[0] + e.l0ToL2() * configuredSwitchNs[1]
-                + e.l0ToL1() * configuredSwitchNs[2] + e.l1ToL0() * configuredSwitchNs[3];
-        return e.type() == EpisodeType.L2_EXIT_REFLECTED ? cost + lazyConfiguredNs : cost;
+        return cost(e, configuredSwitchNs, lazyConfiguredNs);
     }
 
-    /** The episode's busy time as observed: duration less idle waiting, at least its baseline switch costs. */
+    private static long cost(Episode e, long[][] prices, long lazy) {
+        long cost = 0;
+        for (WorldSwitch kind : KINDS) {
+            for (SwitchRole role : ROLES) {
+                cost += e.switches(kind, role) * prices[kind.ordinal()][role.ordinal()];
+            }
+        }
+        return e.type() == EpisodeType.L2_EXIT_REFLECTED ? cost + lazy : cost;
+    }
+
+    /**
+     * The part of the episode's opening trap and closing resume outside the exit→entry window:
+     * time the trace shows as guest time that belongs to the episode (0 for an episode without time).
+     */
+    public long outsideWindowNs(Episode e) {
+        if (!e.hasTime()) {
+            return 0;
+        }
+        return profile.outsideWindowNs(e.openingSwitch()) + profile.outsideWindowNs(e.closingSwitch());
+    }
+
+    /**
+     * The episode's busy time as observed: duration with the parts of its switches outside the
+     * window, less idle waiting, at least its baseline switch costs.
+     */
     public long baselineBusyNs(Episode e) {
-        long observed = e.durationNs();
+        long observed = e.durationNs() + outsideWindowNs(e);
         long busy = observed - e.waitNs();
         if (e.waitNs() > 0) {
             busy = Math.max(busy, Math.min(observed, baselineCostNs(e)));

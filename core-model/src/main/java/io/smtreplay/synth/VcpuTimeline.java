@@ -4,6 +4,8 @@ import io.smtreplay.profile.CostProfile;
 
 import io.smtreplay.episode.EpisodeType;
 
+import io.smtreplay.episode.Level;
+import io.smtreplay.episode.SwitchRole;
 import io.smtreplay.episode.WorldSwitch;
 import io.smtreplay.synth.SynthEvent.Tp;
 import io.smtreplay.trace.ExitReason;
@@ -116,8 +118,11 @@ final class VcpuTimeline {
         WorkloadStep step = nextStep();
         EpisodeTemplate episode = step.episode();
         boolean first = lastEntryPrinted < 0;
-        long entrySwitch = first ? 0 : (runsL2 ? profile.contextSwitchNs(WorldSwitch.L0_TO_L2) : profile.contextSwitchNs(WorldSwitch.L0_TO_L1));
-        long exitSwitch = runsL2 ? profile.contextSwitchNs(WorldSwitch.L2_TO_L0) : profile.contextSwitchNs(WorldSwitch.L1_TO_L0);
+        // The hardware parts of the resume before and the trap after the guest code lie outside L0's
+        // exit->entry window (CostProfile.outsideWindowNs): the trace shows them as guest time.
+        Level guest = runsL2 ? Level.L2 : Level.L1;
+        long entrySwitch = first ? 0 : profile.outsideWindowNs(WorldSwitch.resumeInto(guest));
+        long exitSwitch = profile.outsideWindowNs(WorldSwitch.trapFrom(guest));
         long exitAt = now + entrySwitch + jit(step.guestNs()) + exitSwitch;
         if (exitAt > endNs) {
             done = true;
@@ -252,8 +257,8 @@ final class VcpuTimeline {
             exit.info1 = 0x182; // a write, guest-linear address valid
         }
         truth.l2Exit(exit.reason.name());
-        long l0Before = jit(trap.l0Ns() / 2);
-        long l0After = jit(trap.l0Ns() - trap.l0Ns() / 2);
+        long l0Before = jit(trap.l0Ns() / 2) + inWindow(WorldSwitch.L2_TO_L0);
+        long l0After = jit(trap.l0Ns() - trap.l0Ns() / 2) + inWindow(WorldSwitch.L0_TO_L2);
 
         copyOfExit(exit, t0 + l0Before / 8, Tp.NESTED_VMEXIT);
         if (trap.exit() == GuestExit.MMIO) {
@@ -274,8 +279,11 @@ final class VcpuTimeline {
         long chunk = l1Total / (l1Traps.size() + 1);
         long inL1 = 0;
         long l1Rip = L1_KERNEL_RIP + (rng.nextInt(0x10000) & ~0x3);
+        SwitchRole resumeRole = SwitchRole.NESTED_TRANSITION; // the first resume into L1 carries the reflection
         for (Trap inner : l1Traps) {
-            long exitAt = cursor + profile.contextSwitchNs(WorldSwitch.L0_TO_L1) + chunk + profile.contextSwitchNs(WorldSwitch.L1_TO_L0);
+            long exitAt = cursor + profile.switchNs(WorldSwitch.L0_TO_L1, resumeRole) + chunk
+                    + profile.switchNs(WorldSwitch.L1_TO_L0, SwitchRole.PLAIN);
+            resumeRole = SwitchRole.PLAIN;
             SynthEvent innerExit = exit(exitAt, inner, l1Rip);
             truth.l1Exit(innerExit.reason.name());
             inL1 += printed(exitAt) - printed(cursor);
@@ -285,7 +293,8 @@ final class VcpuTimeline {
             cursor = exitAt + l0;
             entry(cursor, l1Rip);
         }
-        long resumeAt = cursor + profile.contextSwitchNs(WorldSwitch.L0_TO_L1) + (l1Total - chunk * l1Traps.size()) + profile.contextSwitchNs(WorldSwitch.L1_TO_L0);
+        long resumeAt = cursor + profile.switchNs(WorldSwitch.L0_TO_L1, resumeRole) + (l1Total - chunk * l1Traps.size())
+                + profile.switchNs(WorldSwitch.L1_TO_L0, SwitchRole.NESTED_TRANSITION);
         SynthEvent resume = exit(resumeAt, Trap.of(GuestExit.NESTED_RESUME, 0), resumeRip);
         truth.l1Exit(resume.reason.name());
         inL1 += printed(resumeAt) - printed(cursor);
@@ -304,7 +313,8 @@ final class VcpuTimeline {
         entry(end, l2Resume);
 
         long duration = printed(end) - printed(t0);
-        truth.episode(EpisodeType.L2_EXIT_REFLECTED, exit.reason.name(), duration);
+        // reported under the reason L1 handled (the projection's D10): EPT_MISCONFIG, not L0's EPT_VIOLATION
+        truth.episode(EpisodeType.L2_EXIT_REFLECTED, inject.reason.name(), duration);
         truth.reflectedSplit(duration - inL1, inL1);
         truth.worldSwitch(WorldSwitch.L2_TO_L0, 1);
         truth.worldSwitch(WorldSwitch.L0_TO_L1, l1Traps.size() + 1);
@@ -339,7 +349,7 @@ final class VcpuTimeline {
     /** L0 resumes the level that exited, after its work and any idle wait; the episode is counted. */
     private void singleLevelEnd(long t0, long l0, EpisodeTemplate episode, SynthEvent exit, long rip,
                                 WorldSwitch trap, WorldSwitch resume) {
-        long end = t0 + l0 + jit(episode.idleNs());
+        long end = t0 + inWindow(trap) + l0 + inWindow(resume) + jit(episode.idleNs());
         entry(end, rip + skipped(episode.trap().exit()));
         long duration = printed(end) - printed(t0);
         truth.episode(episode.type(), exit.reason.name(), duration);
@@ -349,6 +359,11 @@ final class VcpuTimeline {
         truth.worldSwitch(trap, 1);
         truth.worldSwitch(resume, 1);
         finish(end);
+    }
+
+    /** The part of a plain switch's cost inside L0's exit->entry window. */
+    private long inWindow(WorldSwitch kind) {
+        return profile.contextSwitchNs(kind) - profile.outsideWindowNs(kind);
     }
 
     private void finish(long end) {

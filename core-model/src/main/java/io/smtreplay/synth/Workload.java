@@ -1,5 +1,6 @@
 package io.smtreplay.synth;
 
+import io.smtreplay.episode.SwitchRole;
 import io.smtreplay.episode.WorldSwitch;
 
 import io.smtreplay.profile.CostProfile;
@@ -40,12 +41,14 @@ public enum Workload {
     CPUID_LOOP("cpuid-loop", "L2 runs cpuid in a tight loop; every cpuid is reflected to L1 (the paper's Table 1 / Fig. 6)") {
         @Override
         WorkloadMix mix(Isa isa, CostProfile profile) {
+            // L2's trap and resume, the reflection's nested round trip, and L1's one plain trap and resume
             long switches = 0;
             for (WorldSwitch kind : WorldSwitch.values()) {
-                switches += profile.contextSwitchNs(kind);
+                switches += profile.switchNs(kind, SwitchRole.PLAIN);
+                if (kind.canBeNestedTransition()) {
+                    switches += profile.switchNs(kind, SwitchRole.NESTED_TRANSITION);
+                }
             }
-            // the reflection's round trip plus L1's one trap and resume
-            switches += profile.contextSwitchNs(WorldSwitch.L1_TO_L0) + profile.contextSwitchNs(WorldSwitch.L0_TO_L1);
             long handlers = TABLE1_ITERATION_NS - TABLE1_L2_CODE_NS - switches;
             if (handlers <= VMCS_ACCESS_L0_NS) {
                 throw new IllegalArgumentException("the profile's switches (" + switches

@@ -25,10 +25,18 @@ public final class EventScript {
         return ExitReasons.byName(name, isa).orElseThrow(() -> new IllegalArgumentException(name));
     }
 
+    /** The vmcs12/vmcb12 address the script's nested entries print unless told otherwise. */
+    public static final long VMCB12 = 0x4000;
+
     private EventScript add(String tracepoint, long ns, ExitReason reason) {
+        return add(tracepoint, ns, reason, VMCB12);
+    }
+
+    private EventScript add(String tracepoint, long ns, ExitReason reason, long vmcb12) {
         TraceEvent.Builder b = TraceEvent.builder(tracepoint).timestampNs(ns).tid(tid).isa(isa).reason(reason);
-        if (tracepoint.equals("kvm_nested_vmenter")) {
-            b.nestedEntry(new NestedEntry(0x201c, 0x4000, 0x3000, 0, 0, true, 0x1000L));
+        if (tracepoint.equals("kvm_nested_vmenter") || tracepoint.equals("kvm_nested_vmrun")) {
+            b.nestedEntry(new NestedEntry(0x201c, vmcb12, 0x3000, 0, 0, true,
+                    tracepoint.equals("kvm_nested_vmenter") ? 0x1000L : null));
         }
         events.add(b.build());
         return this;
@@ -53,6 +61,11 @@ public final class EventScript {
 
     public EventScript vmenter(long ns) {
         return add("kvm_nested_vmenter", ns, null);
+    }
+
+    /** kvm_nested_vmenter of the L2 vCPU whose vmcs12/vmcb12 is at {@code vmcb12}. */
+    public EventScript vmenter(long ns, long vmcb12) {
+        return add("kvm_nested_vmenter", ns, null, vmcb12);
     }
 
     public EventScript vmrunOld(long ns) {

@@ -89,7 +89,13 @@ class GroundTruthTest {
                     w.l2 = true;
                     add(found.l2Exits, w.reason, 1);
                 }
-                case "kvm_nested_vmexit_inject" -> w.reflected = true;
+                case "kvm_nested_vmexit_inject" -> {
+                    w.reflected = true;
+                    Matcher injected = REASON.matcher(line);
+                    if (injected.find()) {
+                        w.reason = injected.group(1); // reported under the reason L1 handled
+                    }
+                }
                 case "kvm_entry" -> {
                     if (w.reflected && !w.resumed) {
                         w.l1Running = true;

@@ -22,10 +22,17 @@ final class SynthRuns {
 
     /**
      * The numbers of the default profile (ingest's profiles/isca19-table1.json, not readable from
-     * core-model): Table 1's switch costs (0.81 µs per L2↔L0 pair, 1.40 µs per L0↔L1 pair), 1.43 µs
-     * of lazily switched state per reflected exit, a free svt-hw handoff and a 0.571 µs svt-sw one.
+     * core-model): Table 1's switch costs (0.81 µs per L2↔L0 pair, 1.40 µs per nested L0↔L1 round
+     * trip), a plain L1 round trip of 0.45 µs, 0.135 µs of each switch outside the exit→entry window,
+     * 2.38 µs of lazily switched state per reflected exit, a free svt-hw handoff and a 0.6925 µs svt-sw one.
      */
-    static final CostProfile TABLE1 = profile(405, 405, 700, 700);
+    static final CostProfile TABLE1 = CostProfile.builder("test").clockGhz(2.4)
+            .contextSwitch(WorldSwitch.L2_TO_L0, 405).contextSwitch(WorldSwitch.L0_TO_L2, 405)
+            .contextSwitch(WorldSwitch.L0_TO_L1, 225).contextSwitch(WorldSwitch.L1_TO_L0, 225)
+            .nestedTransition(WorldSwitch.L0_TO_L1, 700).nestedTransition(WorldSwitch.L1_TO_L0, 700)
+            .outsideWindow(WorldSwitch.L2_TO_L0, 135).outsideWindow(WorldSwitch.L0_TO_L2, 135)
+            .outsideWindow(WorldSwitch.L0_TO_L1, 135).outsideWindow(WorldSwitch.L1_TO_L0, 135)
+            .lazyStatePerReflectedExit(2_380).handoff("svt-hw", 0).handoff("svt-sw", 693).build();
 
     private SynthRuns() {
     }

@@ -43,13 +43,15 @@ class SynthesizedEpisodesReplayTest {
         }
         ProjectionAccumulator acc = r.projection();
         assertEquals(1.0, acc.speedup("baseline"), 1e-12);
-        assertEquals(r.truth().l2GuestNs(), acc.total().guestL2Ns());
-        assertEquals(r.truth().l1GuestNs(), acc.total().guestL1Ns());
+        // the parts of the switches outside the exit->entry window move from guest time to the episodes
+        assertTrue(acc.total().guestL2Ns() <= r.truth().l2GuestNs());
+        assertTrue(acc.total().guestL1Ns() <= r.truth().l1GuestNs());
+        assertEquals(r.truth().l2GuestNs() + r.truth().l1GuestNs() + r.truth().baselineEpisodeNs(),
+                acc.total().guestNs() + acc.total().baselineNs() + acc.total().waitNs(), "no time lost or made");
         // the model counts an idle episode's switches as busy and the rest as waiting
         long idleSwitchesAtMost = r.truth().idleEpisodes() * 2 * 700;
         assertTrue(acc.total().waitNs() <= r.truth().idleWaitNs() && acc.total().waitNs() >= r.truth().idleWaitNs() - idleSwitchesAtMost,
                 () -> "waiting " + acc.total().waitNs() + " of idle episodes " + r.truth().idleWaitNs());
-        assertEquals(r.truth().baselineEpisodeNs(), acc.total().baselineNs() + acc.total().waitNs());
         assertTrue(acc.speedup("svt-hw") >= acc.speedup("svt-sw") - 1e-9);
     }
 

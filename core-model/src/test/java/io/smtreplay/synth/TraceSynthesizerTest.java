@@ -114,10 +114,12 @@ class TraceSynthesizerTest {
     @Test
     void l2MmioOnVmxExitsToL0AsAnEptViolationAndReachesL1AsAnEptMisconfig() {
         GroundTruth vmx = SynthRuns.run(SynthRuns.spec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V5_10, Isa.VMX, 2, 3_000, 1)).truth();
-        long kicks = vmx.episodesByTypeAndReason().get("L2_EXIT_REFLECTED EPT_VIOLATION");
+        long kicks = vmx.episodesByTypeAndReason().get("L2_EXIT_REFLECTED EPT_MISCONFIG");
         assertTrue(kicks > 10);
         assertEquals(kicks, vmx.injectedByReason().get("EPT_MISCONFIG"));
         assertEquals(null, vmx.l2ExitsByReason().get("EPT_MISCONFIG"), "L0 never sees L2's misconfiguration itself");
+        assertEquals(kicks, vmx.l2ExitsByReason().get("EPT_VIOLATION") - vmx.episodesByTypeAndReason()
+                .getOrDefault("L2_EXIT_HANDLED_BY_L0 EPT_VIOLATION", 0L), "L0 saw each kick as an EPT violation");
         assertTrue(vmx.l1ExitsByReason().get("EPT_MISCONFIG") > 0, "L1's own doorbell writes do exit as EPT_MISCONFIG");
         GroundTruth svm = SynthRuns.run(SynthRuns.spec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V5_10, Isa.SVM, 2, 3_000, 1)).truth();
         assertEquals(svm.episodesByTypeAndReason().get("L2_EXIT_REFLECTED npf"), svm.injectedByReason().get("npf"));

@@ -32,6 +32,8 @@ import java.util.Map;
  *   "domain": { "isa": "vmx", "cpu": "Xeon E5-2630 v3", "kernel": "4.18" },
  *   "clockGhz": { "value": 2.4, "kind": "measured", "source": "..." },
  *   "contextSwitch": { "L2_TO_L0": { "us": 0.405, "source": "..." }, "L0_TO_L2": ..., "L0_TO_L1": ..., "L1_TO_L0": ... },
+ *   "nestedTransition": { "L0_TO_L1": { "us": 0.70, "source": "..." }, "L1_TO_L0": ... },   (optional)
+ *   "outsideWindow": { "L2_TO_L0": { "us": 0.135, "source": "..." }, ... },                (optional)
  *   "lazyStatePerReflectedExit": { "us": 1.43, "source": "..." },
  *   "handoff": { "svt-sw": { "us": 0.571, "source": "..." }, "svt-hw": { "ns": 0, "source": "..." },
  *                "default": { "ns": 0, "source": "..." } },
@@ -114,6 +116,9 @@ public final class CostProfiles {
         unknownFields(switches, java.util.Arrays.stream(WorldSwitch.values()).map(Enum::name).toList(),
                 where + " contextSwitch");
 
+        perSwitch(root, "nestedTransition", ghz, where, b, b::nestedTransition, CostProfile::nestedKey);
+        perSwitch(root, "outsideWindow", ghz, where, b, b::outsideWindow, CostProfile::outsideKey);
+
         JsonNode lazy = required(root, CostProfile.LAZY_STATE, where);
         b.lazyStatePerReflectedExit(nanos(lazy, ghz, where + " " + CostProfile.LAZY_STATE));
         provenance(b, CostProfile.LAZY_STATE, lazy, where + " " + CostProfile.LAZY_STATE);
@@ -131,8 +136,8 @@ public final class CostProfiles {
             }
             provenance(b, key, entry.getValue(), where + " " + key);
         }
-        unknownFields(root, List.of("name", "description", "domain", "clockGhz", "contextSwitch",
-                CostProfile.LAZY_STATE, "handoff", "derivation", "family"), where);
+        unknownFields(root, List.of("name", "description", "domain", "clockGhz", "contextSwitch", "nestedTransition",
+                "outsideWindow", CostProfile.LAZY_STATE, "handoff", "derivation", "family"), where);
         CostProfile central;
         try {
             central = b.build();
@@ -205,6 +210,27 @@ public final class CostProfiles {
             return new Provenance(Provenance.Kind.ofWord(kind.asText()), source);
         } catch (IllegalArgumentException e) {
             throw new ProfileException(where + ": " + e.getMessage());
+        }
+    }
+
+    /** An optional object of costs by switch kind ({@code "nestedTransition": {"L0_TO_L1": {...}}}). */
+    private static void perSwitch(JsonNode root, String field, double ghz, String where, CostProfile.Builder b,
+                                  java.util.function.ObjLongConsumer<WorldSwitch> cost,
+                                  java.util.function.Function<WorldSwitch, String> key) {
+        JsonNode node = root.get(field);
+        if (node == null) {
+            return;
+        }
+        if (!node.isObject()) {
+            throw new ProfileException(where + ": \"" + field + "\" is an object of costs by switch kind");
+        }
+        unknownFields(node, java.util.Arrays.stream(WorldSwitch.values()).map(Enum::name).toList(), where + " " + field);
+        for (WorldSwitch kind : WorldSwitch.values()) {
+            JsonNode value = node.get(kind.name());
+            if (value != null) {
+                cost.accept(kind, nanos(value, ghz, where + " " + field + "." + kind));
+                provenance(b, key.apply(kind), value, where + " " + field + "." + kind);
+            }
         }
     }
 

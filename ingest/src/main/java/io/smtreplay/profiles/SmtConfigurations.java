@@ -19,8 +19,10 @@ import java.util.Map;
  * and those of a user file:
  * <pre>{@code
  * { "configurations": [
- *     { "name": "smt4-l1-alone", "contexts": 4, "partition": { "L0": 0, "L1": 1, "L2": 0 } } ] }
+ *     { "name": "smt4-l1-alone", "contexts": 4, "partition": { "L0": 0, "L1": 1, "L2": 0 },
+ *       "l0OnEveryContext": false } ] }
  * }</pre>
+ * {@code l0OnEveryContext} (optional, default false) is {@link SmtConfiguration#l0OnEveryContext()}.
  */
 public final class SmtConfigurations {
 
@@ -81,8 +83,12 @@ public final class SmtConfigurations {
             }
             map.put(level, e.getValue().asInt());
         }
+        JsonNode everywhere = node.get("l0OnEveryContext");
+        if (everywhere != null && !everywhere.isBoolean()) {
+            throw new ProfileException(where + ": " + name.asText() + ": l0OnEveryContext must be true or false");
+        }
         try {
-            return new SmtConfiguration(name.asText(), contexts.asInt(), map);
+            return new SmtConfiguration(name.asText(), contexts.asInt(), map, everywhere != null && everywhere.asBoolean());
         } catch (IllegalArgumentException e) {
             throw new ProfileException(where + ": " + e.getMessage());
         }

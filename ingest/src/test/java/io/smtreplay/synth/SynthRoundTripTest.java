@@ -130,9 +130,11 @@ class SynthRoundTripTest {
         assertEquals(truth[0].episodesByTypeAndReason(), byTypeAndReason);
 
         ProjectionAccumulator projection = parsed.projection();
-        assertEquals(truth[0].l2GuestNs(), projection.total().guestL2Ns());
-        assertEquals(truth[0].l1GuestNs(), projection.total().guestL1Ns());
-        assertEquals(truth[0].baselineEpisodeNs(), projection.total().baselineNs() + projection.total().waitNs());
+        // the switch parts outside the exit->entry window move from guest time to the episodes
+        assertTrue(projection.total().guestL2Ns() <= truth[0].l2GuestNs());
+        assertTrue(projection.total().guestL1Ns() <= truth[0].l1GuestNs());
+        assertEquals(truth[0].l2GuestNs() + truth[0].l1GuestNs() + truth[0].baselineEpisodeNs(),
+                projection.total().guestNs() + projection.total().baselineNs() + projection.total().waitNs());
         assertEquals(truth[0].exitMultiplication(), projection.exitMultiplication(), 1e-9);
         // the same events typed: identical projected costs, to the nanosecond
         assertEquals(typed(spec), projection);
