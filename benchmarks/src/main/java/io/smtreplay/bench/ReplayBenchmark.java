@@ -122,7 +122,7 @@ public class ReplayBenchmark {
         }
         tracker.finish(sink);
         cpu.stop(events.length);
-        return accumulator.speedup("svt-hw");
+        return accumulator.cpuTimeSpeedup("svt-hw");
     }
 
     @Benchmark
@@ -135,6 +135,6 @@ public class ReplayBenchmark {
         }
         p.finish();
         cpu.stop(events.length);
-        return p.byApp().get("bench").speedup("svt-hw");
+        return p.byApp().get("bench").cpuTimeSpeedup("svt-hw");
     }
 }

@@ -43,6 +43,6 @@ public final class SynthReplayMemory {
         Runtime rt = Runtime.getRuntime();
         System.out.printf(Locale.ROOT, "events %d in %.1f s (%.2f M/s); episodes %d; svt-sw %.3fx svt-hw %.3fx; heap in use %d MB of %d MB%n",
                 truth.eventLines(), seconds, truth.eventLines() / seconds / 1e6, truth.totalEpisodes(),
-                app.speedup("svt-sw"), app.speedup("svt-hw"), (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
+                app.cpuTimeSpeedup("svt-sw"), app.cpuTimeSpeedup("svt-hw"), (rt.totalMemory() - rt.freeMemory()) >> 20, rt.maxMemory() >> 20);
     }
 }

@@ -119,7 +119,7 @@ public final class PaperEpisodes {
 
     /** Per-iteration latency ratio baseline / configuration of a replayed loop. */
     public static double speedup(List<TraceEvent> events, CostProfile profile, String configuration) {
-        return replay(events, profile).speedup(configuration);
+        return replay(events, profile).wallClockSpeedup(configuration);
     }
 
     private static ExitReason reason(String name) {

@@ -82,6 +82,12 @@ public final class ProjectionAccumulator implements Serializable {
         reasonStats(e.type(), reason).add(baseline, projected, e.trapsIntoL0());
     }
 
+    /** A wait of a vCPU thread whose cause the trace shows, shortened by the cause's savings. */
+    void shortenWait(int thread, long waitNs, long[] savedNs) {
+        total.shortenWait(waitNs, savedNs);
+        threadTotals(thread).shortenWait(waitNs, savedNs);
+    }
+
     void addGuestShorterThanModelled() {
         guestShorterThanModelled++;
     }
@@ -168,9 +174,14 @@ public final class ProjectionAccumulator implements Serializable {
         return java.util.Collections.unmodifiableMap(byThread);
     }
 
-    /** (guest time + Σ baseline episodes) / (guest time + Σ projected episodes) for a configuration. */
-    public double speedup(String configuration) {
-        return total.speedup(indexOf(configuration));
+    /** The wall-clock speedup of a configuration: Σ vCPU timelines observed / projected ({@link TimeTotals}). */
+    public double wallClockSpeedup(String configuration) {
+        return total.wallClockSpeedup(indexOf(configuration));
+    }
+
+    /** The CPU-time speedup: (guest + Σ busy) / (guest + Σ projected busy), waits left out. */
+    public double cpuTimeSpeedup(String configuration) {
+        return total.cpuTimeSpeedup(indexOf(configuration));
     }
 
     public EpisodeCounts episodes() {

@@ -76,6 +76,32 @@ public final class Projector implements Serializable {
         into.addComplete(episode, busy, projected, episode.durationNs() + outside - busy, busy < baselineCost);
     }
 
+    /**
+     * What each configuration saves on a complete episode: baseline busy time less projected (0 for
+     * an incomplete one). For critical-path accounting across vCPUs ({@link TraceProjector}).
+     */
+    public long[] savings(Episode episode) {
+        long[] saved = new long[models.length];
+        if (episode.isComplete()) {
+            long busy = baseline.baselineBusyNs(episode);
+            long baselineCost = baseline.baselineCostNs(episode);
+            for (int i = 0; i < models.length; i++) {
+                saved[i] = busy - CoreModel.project(busy, baselineCost, models[i].configuredCostNs(episode));
+            }
+        }
+        return saved;
+    }
+
+    /** The waiting of a complete episode as {@link #record} counts it (its time that is not busy). */
+    public long waitNs(Episode episode) {
+        return episode.durationNs() + baseline.outsideWindowNs(episode) - baseline.baselineBusyNs(episode);
+    }
+
+    /** A wait of {@code waitNs} of a vCPU thread, caused by work that saved {@code savedNs} per configuration. */
+    public void shortenWait(int thread, long waitNs, long[] savedNs, ProjectionAccumulator into) {
+        into.shortenWait(thread, waitNs, savedNs);
+    }
+
     public void record(GuestInterval interval, ProjectionAccumulator into) {
         Level level = interval.level();
         long switchParts = profile.outsideWindowNs(WorldSwitch.resumeInto(level))

@@ -1,11 +1,17 @@
 package io.smtreplay.projection;
 
+import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
+import io.smtreplay.episode.GuestInterval;
 import io.smtreplay.episode.EpisodeTracker;
 import io.smtreplay.episode.TrackerCounters;
+import io.smtreplay.trace.EventKind;
+import io.smtreplay.trace.ExitReasons;
 import io.smtreplay.trace.TraceEvent;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,7 +20,18 @@ import java.util.TreeMap;
  * Offline replay of a whole trace: routes each event to the tracker of its vCPU thread (keyed by
  * source and thread id, since thread ids repeat across hosts and files) and records what the
  * trackers emit into one accumulator per app. Used by {@code project}, benchmarks and tests; the
- * streaming job does the same routing with keyed state.
+ * streaming job does the same routing with keyed state (without the cross-vCPU part below).
+ *
+ * <p>Waits and their causes (the wall-clock speedup's critical path): when a vCPU thread W enters
+ * an idle wait (an idle {@code kvm_exit}, or L2's idle exit reflected to L1), the savings so far of
+ * every other thread of the source are noted. A wake-up aimed at W from another thread —
+ * {@code kvm_apic_accept_irq} ({@code apicid}: IPIs and device interrupts, posted or not, traced in
+ * the sender's context), {@code kvm_apic_ipi} or {@code kvm_msi_set_irq} ({@code dst}) — makes that
+ * thread W's cause; when W's wait ends, it shrinks by what its cause saved since the wait began
+ * (one level: the cause's own waits are not followed). The APIC id is taken to be the vCPU id
+ * printed by {@code kvm_entry}/{@code kvm_exit} (QEMU's default x86 topology). A wait with no such
+ * event is held fixed and counted as unexplained. {@code sched_wakeup} would name more causes
+ * (backend threads) but is not a kvm tracepoint the parsers read.
  */
 public final class TraceProjector {
 
@@ -24,18 +41,50 @@ public final class TraceProjector {
     private final class Vcpu {
         final EpisodeTracker tracker;
         final String app;
+        final String source;
+        final ProjectionAccumulator acc;
         final EpisodeSink sink;
         int lastPcpu = -1;
+        int vcpuId = -1;
+        /** What this thread's complete episodes saved so far, per configuration. */
+        final long[] savedNs;
+        /** In an idle wait: the other threads' savings when it began; null when not waiting. */
+        Map<Vcpu, long[]> savedAtWaitStart;
+        /** The thread whose wake-up ended the current wait, and what it saved meanwhile. */
+        Vcpu cause;
+        long[] causeSavedNs;
 
-        Vcpu(int tid, String app) {
+        Vcpu(int tid, String app, String source) {
             this.tracker = new EpisodeTracker(tid);
             this.app = app;
-            this.sink = projector.sinkInto(byApp.computeIfAbsent(app, a -> projector.newAccumulator()));
+            this.source = source;
+            this.acc = byApp.computeIfAbsent(app, a -> projector.newAccumulator());
+            this.savedNs = new long[projector.configurations().size()];
+            EpisodeSink recording = projector.sinkInto(acc);
+            this.sink = new EpisodeSink() {
+                @Override
+                public void episode(Episode episode) {
+                    recording.episode(episode);
+                    long[] saved = projector.savings(episode);
+                    for (int i = 0; i < saved.length; i++) {
+                        savedNs[i] += saved[i];
+                    }
+                    if (episode.isComplete() && episode.waitNs() > 0) {
+                        waitEnded(Vcpu.this, episode);
+                    }
+                }
+
+                @Override
+                public void guestTime(GuestInterval interval) {
+                    recording.guestTime(interval);
+                }
+            };
         }
     }
 
     private final Projector projector;
     private final Map<VcpuKey, Vcpu> vcpus = new HashMap<>();
+    private final Map<String, List<Vcpu>> vcpusBySource = new HashMap<>();
     private final Map<String, ProjectionAccumulator> byApp = new TreeMap<>();
     private final Map<String, TrackerCounters> countersByApp = new TreeMap<>();
     private boolean finished;
@@ -62,8 +111,9 @@ public final class TraceProjector {
             VcpuKey key = new VcpuKey(source, event.tid());
             vcpu = vcpus.get(key);
             if (vcpu == null) {
-                vcpu = new Vcpu(event.tid(), app);
+                vcpu = new Vcpu(event.tid(), app, source);
                 vcpus.put(key, vcpu);
+                vcpusBySource.computeIfAbsent(source, s -> new ArrayList<>()).add(vcpu);
             }
             lastVcpu = vcpu;
             lastSource = source;
@@ -71,7 +121,52 @@ public final class TraceProjector {
         if (event.pcpu() >= 0) {
             vcpu.lastPcpu = event.pcpu();
         }
+        if (event.vcpu() >= 0 && (event.kind() == EventKind.ENTRY || event.kind() == EventKind.EXIT)) {
+            vcpu.vcpuId = event.vcpu();
+        }
+        noteWaitsAndCauses(vcpu, event);
         vcpu.tracker.accept(event, vcpu.sink);
+    }
+
+    private void noteWaitsAndCauses(Vcpu vcpu, TraceEvent event) {
+        EventKind kind = event.kind();
+        if ((kind == EventKind.EXIT || kind == EventKind.NESTED_VMEXIT_INJECT) && event.reason() != null
+                && ExitReasons.isIdle(event.reason()) && vcpu.savedAtWaitStart == null) {
+            Map<Vcpu, long[]> snapshot = new HashMap<>();
+            for (Vcpu other : vcpusBySource.get(vcpu.source)) {
+                if (other != vcpu) {
+                    snapshot.put(other, other.savedNs.clone());
+                }
+            }
+            vcpu.savedAtWaitStart = snapshot;
+            vcpu.cause = null;
+        } else if (kind == EventKind.OTHER_KVM) {
+            int target = WakeUpTarget.apicId(event);
+            if (target < 0) {
+                return;
+            }
+            for (Vcpu waiter : vcpusBySource.get(vcpu.source)) {
+                if (waiter != vcpu && waiter.vcpuId == target && waiter.savedAtWaitStart != null) {
+                    long[] before = waiter.savedAtWaitStart.get(vcpu);
+                    long[] saved = vcpu.savedNs.clone();
+                    for (int i = 0; i < saved.length; i++) {
+                        saved[i] -= before == null ? 0 : before[i];
+                    }
+                    waiter.cause = vcpu;
+                    waiter.causeSavedNs = saved;
+                }
+            }
+        }
+    }
+
+    /** A wait of {@code waiter} ended with {@code episode}: shortened by its cause's saving, if it had one. */
+    private void waitEnded(Vcpu waiter, Episode episode) {
+        if (waiter.cause != null) {
+            projector.shortenWait(episode.thread(), projector.waitNs(episode), waiter.causeSavedNs, waiter.acc);
+        }
+        waiter.savedAtWaitStart = null;
+        waiter.cause = null;
+        waiter.causeSavedNs = null;
     }
 
     /**

@@ -63,7 +63,7 @@ class ProjectionPropertiesTest {
         List<TraceEvent> events = RandomNestedWorkload.events(seed, 3, 300);
         ProjectionAccumulator acc = project(events, new Projector(configurations(random), randomProfile(random)));
         assertTrue(acc.total().episodes() > 800, "the workload forms complete episodes");
-        assertEquals(1.0, acc.speedup("baseline"));
+        assertEquals(1.0, acc.cpuTimeSpeedup("baseline"));
         assertEquals(acc.total().baselineNs(), acc.total().projectedNs(acc.indexOf("baseline")));
         for (EpisodeType type : EpisodeType.values()) {
             acc.byReason(type).values().forEach(s -> assertEquals(s.baselineNs(), s.projectedNs(0)));
@@ -78,7 +78,7 @@ class ProjectionPropertiesTest {
         Projector projector = new Projector(configs, withAllHandoffs(randomProfile(random), 0));
         ProjectionAccumulator acc = project(RandomNestedWorkload.events(seed, 3, 300), projector);
         for (SmtConfiguration c : configs) {
-            assertTrue(acc.speedup(c.name()) >= 1.0, c.name() + " speedup " + acc.speedup(c.name()));
+            assertTrue(acc.cpuTimeSpeedup(c.name()) >= 1.0, c.name() + " speedup " + acc.cpuTimeSpeedup(c.name()));
             int i = acc.indexOf(c.name());
             for (EpisodeType type : EpisodeType.values()) {
                 acc.byReason(type).forEach((reason, s) -> assertTrue(s.projectedNs(i) <= s.baselineNs(),
@@ -99,7 +99,7 @@ class ProjectionPropertiesTest {
         for (long handoff = 0; handoff <= 4_000; handoff += 250) {
             ProjectionAccumulator acc = project(events, new Projector(configs, withAllHandoffs(profile, handoff)));
             for (String name : List.of("svt-sw", "svt-hw")) {
-                double speedup = acc.speedup(name);
+                double speedup = acc.cpuTimeSpeedup(name);
                 Double before = previous.put(name, speedup);
                 if (before != null) {
                     assertTrue(speedup < before, name + " at handoff " + handoff + " ns: " + speedup + " vs " + before);
@@ -139,7 +139,7 @@ class ProjectionPropertiesTest {
         ProjectionAccumulator merged = projector.newAccumulator();
         parts.forEach(merged::merge);
         assertEquals(whole, merged);
-        assertEquals(whole.speedup("svt-hw"), merged.speedup("svt-hw"));
+        assertEquals(whole.cpuTimeSpeedup("svt-hw"), merged.cpuTimeSpeedup("svt-hw"));
         assertEquals(whole.reasonsBySaving("svt-sw"), merged.reasonsBySaving("svt-sw"));
         assertTrue(whole.exits(Level.L2) > 0 && whole.exitMultiplication() > 1.0);
     }

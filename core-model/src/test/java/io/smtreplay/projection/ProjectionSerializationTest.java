@@ -122,7 +122,7 @@ class ProjectionSerializationTest {
             }
         }
         for (String c : acc.configurations()) {
-            f.put("speedup " + c, acc.speedup(c));
+            f.put("speedup " + c, acc.cpuTimeSpeedup(c));
             f.put("reasonsBySaving " + c, acc.reasonsBySaving(c));
         }
         for (EpisodeType type : EpisodeType.values()) {

@@ -42,7 +42,7 @@ class SynthesizedEpisodesReplayTest {
             assertEquals(r.truth().episodes(type), r.counters().episodes().episodes(type), type.name());
         }
         ProjectionAccumulator acc = r.projection();
-        assertEquals(1.0, acc.speedup("baseline"), 1e-12);
+        assertEquals(1.0, acc.cpuTimeSpeedup("baseline"), 1e-12);
         // the parts of the switches outside the exit->entry window move from guest time to the episodes
         assertTrue(acc.total().guestL2Ns() <= r.truth().l2GuestNs());
         assertTrue(acc.total().guestL1Ns() <= r.truth().l1GuestNs());
@@ -52,15 +52,15 @@ class SynthesizedEpisodesReplayTest {
         long idleSwitchesAtMost = r.truth().idleEpisodes() * 2 * 700;
         assertTrue(acc.total().waitNs() <= r.truth().idleWaitNs() && acc.total().waitNs() >= r.truth().idleWaitNs() - idleSwitchesAtMost,
                 () -> "waiting " + acc.total().waitNs() + " of idle episodes " + r.truth().idleWaitNs());
-        assertTrue(acc.speedup("svt-hw") >= acc.speedup("svt-sw") - 1e-9);
+        assertTrue(acc.cpuTimeSpeedup("svt-hw") >= acc.cpuTimeSpeedup("svt-sw") - 1e-9);
     }
 
     @Test
     void cpuidLoopReplaysToFigure6() {
         for (Isa isa : List.of(Isa.VMX, Isa.SVM)) {
             ProjectionAccumulator acc = replay(SynthRuns.spec(Workload.CPUID_LOOP, TraceFormat.PERF_SCRIPT, KernelEra.V4_18, isa, 2, 50_000, 3)).projection();
-            assertEquals(1.94, acc.speedup("svt-hw"), 1.94 * 0.03, isa + " svt-hw");
-            assertEquals(1.23, acc.speedup("svt-sw"), 1.23 * 0.03, isa + " svt-sw");
+            assertEquals(1.94, acc.cpuTimeSpeedup("svt-hw"), 1.94 * 0.03, isa + " svt-hw");
+            assertEquals(1.23, acc.cpuTimeSpeedup("svt-sw"), 1.23 * 0.03, isa + " svt-sw");
         }
     }
 }

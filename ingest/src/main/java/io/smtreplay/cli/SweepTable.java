@@ -43,14 +43,14 @@ final class SweepTable {
             double[] row = new double[keys.size()];
             for (int k = 0; k < keys.size(); k++) {
                 ProjectionAccumulator acc = sweep.at(i).byApp().get(keys.get(k)[0]);
-                row[k] = acc == null ? Double.NaN : acc.speedup(keys.get(k)[1]);
+                row[k] = acc == null ? Double.NaN : acc.wallClockSpeedup(keys.get(k)[1]);
             }
             rows.add(row);
         }
     }
 
     void print(PrintWriter out) {
-        out.printf("sensitivity of the speedup (x) to %s%n", sweep.parameter());
+        out.printf("sensitivity of the wall-clock speedup (x) to %s%n", sweep.parameter());
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %12s", sweep.parameter().length() > 12
                 ? "value ns" : sweep.parameter()));
         for (String c : columns) {
@@ -133,7 +133,7 @@ final class SweepTable {
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
                 + "viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"12\">%n", width, height, width, height));
         s.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"14\">speedup vs %s</text>%n", left,
+        s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"22\" font-size=\"14\">wall-clock speedup vs %s</text>%n", left,
                 escape(sweep.parameter())));
         s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" "
                 + "stroke=\"black\"/>%n", left, top, plotW, plotH));

@@ -75,10 +75,10 @@ public final class ProjectReport {
 
     private FamilyProjection.Band band(String app, String configuration) {
         if (bands == null) {
-            double v = byApp.get(app).speedup(configuration);
+            double v = byApp.get(app).cpuTimeSpeedup(configuration);
             return new FamilyProjection.Band(v, v);
         }
-        return bands.band(app, acc -> acc.speedup(configuration));
+        return bands.band(app, acc -> acc.cpuTimeSpeedup(configuration));
     }
 
     private int familySize() {
@@ -141,7 +141,7 @@ public final class ProjectReport {
         for (SmtConfiguration c : configurations) {
             int i = acc.indexOf(c.name());
             FamilyProjection.Band band = band(app, c.name());
-            out.printf("  %-16s %8.3fx %15s %18s %18s %14s%n", c.name(), acc.speedup(c.name()),
+            out.printf("  %-16s %8.3fx %15s %18s %18s %14s%n", c.name(), acc.cpuTimeSpeedup(c.name()),
                     String.format(Locale.ROOT, "%.3f-%.3f", band.low(), band.high()), millis(total.baselineNs()),
                     millis(total.projectedNs(i)), millis(total.baselineNs() - total.projectedNs(i)));
         }
@@ -241,7 +241,7 @@ public final class ProjectReport {
             int i = acc.indexOf(c.name());
             ObjectNode cn = configs.addObject();
             cn.put("name", c.name());
-            cn.put("speedup", acc.speedup(c.name()));
+            cn.put("speedup", acc.cpuTimeSpeedup(c.name()));
             FamilyProjection.Band band = band(app, c.name());
             cn.putObject("band").put("low", band.low()).put("high", band.high());
             cn.put("baselineNs", total.baselineNs());

@@ -169,7 +169,7 @@ class ProjectCommandTest {
         CommandRun run = project("--sweep", "handoff.svt-hw=0:400:100", "-o", csv.toString(),
                 synthesized("cpuid-loop").toString());
         assertEquals(0, run.code(), run.err());
-        assertTrue(run.out().contains("sensitivity of the speedup (x) to handoff.svt-hw"), run.out());
+        assertTrue(run.out().contains("sensitivity of the wall-clock speedup (x) to handoff.svt-hw"), run.out());
         var lines = Files.readAllLines(csv);
         assertEquals(6, lines.size(), lines.toString());
         assertTrue(lines.get(0).startsWith("\"handoff.svt-hw (ns)\""), lines.get(0));

@@ -66,14 +66,14 @@ public final class AppWindowResults extends ProcessWindowFunction<ProjectionAccu
                     .setGuestNs(total.guestNs())
                     .setBaselineNs(total.baselineNs())
                     .setProjectedNs(total.projectedNs(i))
-                    .setSpeedup(total.speedup(i))
+                    .setSpeedup(total.cpuTimeSpeedup(i))
                     .setExitsByLevel(byLevel)
                     .setExitsByReason(byReason)
                     .setExitMultiplication(multiplication)
                     .setEpisodes(acc.episodes().episodes())
                     .setIncompleteEpisodes(acc.episodes().incomplete())
                     .build());
-            metrics.gauge(ReplayMetrics.PROJECTED_SPEEDUP, total.speedup(i), "app", app, "config", config);
+            metrics.gauge(ReplayMetrics.PROJECTED_SPEEDUP, total.cpuTimeSpeedup(i), "app", app, "config", config);
             exportLatency(acc, app, config, i);
         }
         if (multiplication != null) {
