@@ -30,6 +30,7 @@ public final class ProjectionAccumulator implements Serializable {
 
     private final List<String> configurations;
     private final TimeTotals total;
+    private final TimeBlocks blocks;
     private final Map<Integer, TimeTotals> byThread = new HashMap<>();
     private final EnumMap<EpisodeType, HashMap<ExitReason, ReasonStats>> byReason = new EnumMap<>(EpisodeType.class);
     private final EpisodeCounts episodes = new EpisodeCounts();
@@ -48,14 +49,16 @@ public final class ProjectionAccumulator implements Serializable {
     public ProjectionAccumulator(List<String> configurations) {
         this.configurations = List.copyOf(configurations);
         this.total = new TimeTotals(this.configurations.size());
+        this.blocks = new TimeBlocks(this.configurations.size());
     }
 
     // ---- filled by Projector ----
 
-    void addGuest(int thread, Level level, long ns) {
+    void addGuest(int thread, Level level, long atNs, long ns) {
         boolean l2 = level == Level.L2;
         total.addGuest(l2, ns);
         threadTotals(thread).addGuest(l2, ns);
+        blocks.addGuest(atNs, ns);
     }
 
     void addIncomplete(io.smtreplay.episode.Episode e) {
@@ -76,6 +79,7 @@ public final class ProjectionAccumulator implements Serializable {
         }
         total.addEpisode(baseline, projected, wait);
         threadTotals(e.thread()).addEpisode(baseline, projected, wait);
+        blocks.addEpisode(e.startNs(), baseline, projected, wait);
         // D10: a reflected exit is reported under the reason L1 handled (EPT_MISCONFIG for a virtio
         // doorbell that L0 saw as an EPT violation), as the paper and L1's own tools name it.
         ExitReason reason = e.handledReason() == null ? UNKNOWN_REASON : e.handledReason();
@@ -83,9 +87,10 @@ public final class ProjectionAccumulator implements Serializable {
     }
 
     /** A wait of a vCPU thread whose cause the trace shows, shortened by the cause's savings. */
-    void shortenWait(int thread, long waitNs, long[] savedNs) {
+    void shortenWait(int thread, long atNs, long waitNs, long[] savedNs) {
         total.shortenWait(waitNs, savedNs);
         threadTotals(thread).shortenWait(waitNs, savedNs);
+        blocks.shortenWait(atNs, waitNs, savedNs);
     }
 
     void addGuestShorterThanModelled() {
@@ -136,6 +141,7 @@ public final class ProjectionAccumulator implements Serializable {
                     + configurations);
         }
         total.merge(other.total);
+        blocks.merge(other.blocks);
         other.byThread.forEach((thread, totals) -> threadTotals(thread).merge(totals));
         other.byReason.forEach((type, reasons) ->
                 reasons.forEach((reason, stats) -> reasonStats(type, reason).merge(stats)));
@@ -177,6 +183,21 @@ public final class ProjectionAccumulator implements Serializable {
     /** The wall-clock speedup of a configuration: Σ vCPU timelines observed / projected ({@link TimeTotals}). */
     public double wallClockSpeedup(String configuration) {
         return total.wallClockSpeedup(indexOf(configuration));
+    }
+
+    /** The time totals in blocks of event time, for confidence intervals. */
+    public TimeBlocks blocks() {
+        return blocks;
+    }
+
+    /** 95 % bootstrap interval of the wall-clock speedup; null when there is not enough data. */
+    public TimeBlocks.Interval wallClockInterval(String configuration) {
+        return blocks.interval(indexOf(configuration), true);
+    }
+
+    /** 95 % bootstrap interval of the CPU-time speedup; null when there is not enough data. */
+    public TimeBlocks.Interval cpuTimeInterval(String configuration) {
+        return blocks.interval(indexOf(configuration), false);
     }
 
     /** The CPU-time speedup: (guest + Σ busy) / (guest + Σ projected busy), waits left out. */
@@ -268,7 +289,7 @@ public final class ProjectionAccumulator implements Serializable {
     @Override
     public boolean equals(Object o) {
         return o instanceof ProjectionAccumulator a && configurations.equals(a.configurations)
-                && total.equals(a.total) && byThread.equals(a.byThread) && byReason.equals(a.byReason)
+                && total.equals(a.total) && blocks.equals(a.blocks) && byThread.equals(a.byThread) && byReason.equals(a.byReason)
                 && episodes.equals(a.episodes) && unmodelledNs == a.unmodelledNs
                 && shorterThanModelled == a.shorterThanModelled
                 && guestShorterThanModelled == a.guestShorterThanModelled && l1Exits == a.l1Exits && l2Exits == a.l2Exits

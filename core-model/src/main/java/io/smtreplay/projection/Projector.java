@@ -68,9 +68,9 @@ public final class Projector implements Serializable {
         if (outside > 0) {
             // The opening trap's hardware part ran before kvm_exit, in the exiting level's guest
             // interval; the closing resume's after kvm_entry, in the next one: moved to the episode.
-            into.addGuest(episode.thread(), episode.openingSwitch().guest(),
+            into.addGuest(episode.thread(), episode.openingSwitch().guest(), episode.startNs(),
                     -profile.outsideWindowNs(episode.openingSwitch()));
-            into.addGuest(episode.thread(), episode.closingSwitch().guest(),
+            into.addGuest(episode.thread(), episode.closingSwitch().guest(), episode.startNs(),
                     -profile.outsideWindowNs(episode.closingSwitch()));
         }
         into.addComplete(episode, busy, projected, episode.durationNs() + outside - busy, busy < baselineCost);
@@ -97,16 +97,16 @@ public final class Projector implements Serializable {
         return episode.durationNs() + baseline.outsideWindowNs(episode) - baseline.baselineBusyNs(episode);
     }
 
-    /** A wait of {@code waitNs} of a vCPU thread, caused by work that saved {@code savedNs} per configuration. */
-    public void shortenWait(int thread, long waitNs, long[] savedNs, ProjectionAccumulator into) {
-        into.shortenWait(thread, waitNs, savedNs);
+    /** The wait of an idle episode, caused by work that saved {@code savedNs} per configuration. */
+    public void shortenWait(Episode episode, long[] savedNs, ProjectionAccumulator into) {
+        into.shortenWait(episode.thread(), episode.startNs(), waitNs(episode), savedNs);
     }
 
     public void record(GuestInterval interval, ProjectionAccumulator into) {
         Level level = interval.level();
         long switchParts = profile.outsideWindowNs(WorldSwitch.resumeInto(level))
                 + profile.outsideWindowNs(WorldSwitch.trapFrom(level));
-        into.addGuest(interval.thread(), level, interval.durationNs());
+        into.addGuest(interval.thread(), level, interval.startNs(), interval.durationNs());
         if (interval.durationNs() < switchParts) {
             into.addGuestShorterThanModelled();
         }

@@ -162,7 +162,7 @@ public final class TraceProjector {
     /** A wait of {@code waiter} ended with {@code episode}: shortened by its cause's saving, if it had one. */
     private void waitEnded(Vcpu waiter, Episode episode) {
         if (waiter.cause != null) {
-            projector.shortenWait(episode.thread(), projector.waitNs(episode), waiter.causeSavedNs, waiter.acc);
+            projector.shortenWait(episode, waiter.causeSavedNs, waiter.acc);
         }
         waiter.savedAtWaitStart = null;
         waiter.cause = null;

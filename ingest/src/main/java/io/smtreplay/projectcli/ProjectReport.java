@@ -12,6 +12,8 @@ import io.smtreplay.profile.CostProfile;
 import io.smtreplay.projection.FamilyProjection;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.ReasonSummary;
+import io.smtreplay.projection.SpeedupFigure;
+import io.smtreplay.projection.TimeBlocks;
 import io.smtreplay.smt.SmtConfiguration;
 
 import java.io.PrintWriter;
@@ -20,10 +22,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What {@code smtreplay project} prints: per app, a table of the configurations (speedup,
- * baseline and projected handling time), exits per level, exit multiplication, the reasons that
- * save most time, the episodes (incomplete ones by reason) and the refused input lines. As text
- * for people, or as JSON for scripts (same content, times in ns).
+ * What {@code smtreplay project} prints: per app, a table of the configurations (wall-clock
+ * speedup with its 95 % interval first, CPU-time speedup, the hardware contexts a vCPU stack
+ * occupies, baseline and projected handling time), how much wall time is waiting with no visible
+ * cause (held fixed: the wall-clock figure is then a lower bound), exits per level, exit
+ * multiplication, the reasons that save most time, the episodes (incomplete ones by reason) and the
+ * refused input lines. As text for people, or as JSON for scripts (same content, times in ns). The
+ * figures and their assumptions: docs/model.md.
  */
 public final class ProjectReport {
 
@@ -73,12 +78,21 @@ public final class ProjectReport {
         return this;
     }
 
-    private FamilyProjection.Band band(String app, String configuration) {
+    /** The range of {@code figure} over the profile's family (the central figure alone without one). */
+    private FamilyProjection.Band band(String app, java.util.function.ToDoubleFunction<ProjectionAccumulator> figure) {
         if (bands == null) {
-            double v = byApp.get(app).cpuTimeSpeedup(configuration);
+            double v = figure.applyAsDouble(byApp.get(app));
             return new FamilyProjection.Band(v, v);
         }
-        return bands.band(app, acc -> acc.cpuTimeSpeedup(configuration));
+        return bands.band(app, figure);
+    }
+
+    private static String bandText(FamilyProjection.Band band) {
+        return String.format(Locale.ROOT, "%.3f-%.3f", band.low(), band.high());
+    }
+
+    private static void putBand(ObjectNode node, String field, FamilyProjection.Band band) {
+        node.putObject(field).put("low", band.low()).put("high", band.high());
     }
 
     private int familySize() {
@@ -136,15 +150,31 @@ public final class ProjectReport {
             out.printf("  %d episode(s) shorter than the switch costs the profile gives them (scaled)%n",
                     acc.shorterThanModelled());
         }
-        out.printf("  %-16s %9s %15s %18s %18s %14s%n", "configuration", "speedup", "band", "baseline handling",
-                "projected", "saved");
+        if (acc.guestShorterThanModelled() > 0) {
+            out.printf("  %d guest interval(s) shorter than the switch parts the profile puts outside the exit->entry"
+                    + " window (a profile of another CPU, or timestamps too coarse to show them)%n", acc.guestShorterThanModelled());
+        }
+        out.printf("  waiting with no visible cause: %s of wall time, held fixed (wall-clock speedups are lower bounds)%n",
+                percent(total.unexplainedWaitShare()));
+        if (!acc.blocks().enoughData()) {
+            out.printf("  not enough data for an interval: %d complete episode(s) in %d ms block(s); need %d in %d%n",
+                    acc.blocks().episodes(), acc.blocks().blocksWithEpisodes(), TimeBlocks.MIN_EPISODES,
+                    TimeBlocks.MIN_BLOCKS);
+        }
+        out.printf("  %-16s %-26s %-13s %-20s %-13s %8s %18s %18s %14s%n", "configuration", "wall-clock [95% CI]",
+                "family band", "CPU-time [95% CI]", "family band", "contexts", "baseline handling", "projected", "saved");
         for (SmtConfiguration c : configurations) {
             int i = acc.indexOf(c.name());
-            FamilyProjection.Band band = band(app, c.name());
-            out.printf("  %-16s %8.3fx %15s %18s %18s %14s%n", c.name(), acc.cpuTimeSpeedup(c.name()),
-                    String.format(Locale.ROOT, "%.3f-%.3f", band.low(), band.high()), millis(total.baselineNs()),
-                    millis(total.projectedNs(i)), millis(total.baselineNs() - total.projectedNs(i)));
+            out.printf("  %-16s %-26s %-13s %-20s %-13s %8d %18s %18s %14s%n", c.name(),
+                    SpeedupFigure.format(acc.wallClockSpeedup(c.name()), acc.wallClockInterval(c.name())),
+                    bandText(band(app, a -> a.wallClockSpeedup(c.name()))),
+                    SpeedupFigure.format(acc.cpuTimeSpeedup(c.name()), acc.cpuTimeInterval(c.name())),
+                    bandText(band(app, a -> a.cpuTimeSpeedup(c.name()))), c.contexts(),
+                    millis(total.baselineNs()), millis(total.projectedNs(i)),
+                    millis(total.baselineNs() - total.projectedNs(i)));
         }
+        out.printf("  contexts: SMT hardware contexts one vCPU stack occupies (its capacity cost: a baseline core"
+                + " runs 2 vCPUs on 2-way SMT); cache/TLB pollution and sibling contention are not modelled%n");
         for (SmtConfiguration c : configurations) {
             if (c.name().equals(SmtConfiguration.BASELINE.name())) {
                 continue;
@@ -179,6 +209,10 @@ public final class ProjectReport {
         }
         ObjectNode switches = p.putObject("contextSwitchNs");
         profile.contextSwitchNs().forEach((kind, ns) -> switches.put(kind.name(), ns));
+        ObjectNode nested = p.putObject("nestedTransitionNs");
+        profile.nestedTransitionNs().forEach((kind, ns) -> nested.put(kind.name(), ns));
+        ObjectNode outside = p.putObject("outsideWindowNs");
+        profile.outsideWindowNs().forEach((kind, ns) -> outside.put(kind.name(), ns));
         p.put("lazyStatePerReflectedExitNs", profile.lazyStatePerReflectedExitNs());
         ObjectNode sources = p.putObject("sources");
         profile.sources().forEach(sources::put);
@@ -191,6 +225,7 @@ public final class ProjectReport {
             n.put("contexts", c.contexts());
             ObjectNode partition = n.putObject("partition");
             c.partition().forEach((level, context) -> partition.put(level.name(), context));
+            n.put("l0OnEveryContext", c.l0OnEveryContext());
             n.put("handoffNs", profile.handoffNs(c.name()));
         }
         ObjectNode in = root.putObject("input");
@@ -220,6 +255,12 @@ public final class ProjectReport {
         n.put("guestL1Ns", total.guestL1Ns());
         n.put("guestL2Ns", total.guestL2Ns());
         n.put("idleWaitNs", total.waitNs());
+        n.put("unexplainedWaitNs", total.unexplainedWaitNs());
+        n.put("unexplainedWaitShare", total.unexplainedWaitShare());
+        n.put("wallNs", total.wallNs());
+        n.put("intervalEpisodes", acc.blocks().episodes());
+        n.put("intervalBlocks", acc.blocks().blocksWithEpisodes());
+        n.put("guestShorterThanModelled", acc.guestShorterThanModelled());
         ObjectNode episodes = n.putObject("episodes");
         for (EpisodeType type : EpisodeType.values()) {
             episodes.put(type.name(), acc.episodes().episodes(type));
@@ -241,9 +282,14 @@ public final class ProjectReport {
             int i = acc.indexOf(c.name());
             ObjectNode cn = configs.addObject();
             cn.put("name", c.name());
-            cn.put("speedup", acc.cpuTimeSpeedup(c.name()));
-            FamilyProjection.Band band = band(app, c.name());
-            cn.putObject("band").put("low", band.low()).put("high", band.high());
+            cn.put("wallClockSpeedup", acc.wallClockSpeedup(c.name()));
+            putInterval(cn, "wallClockInterval", acc.wallClockInterval(c.name()));
+            putBand(cn, "wallClockBand", band(app, a -> a.wallClockSpeedup(c.name())));
+            cn.put("cpuTimeSpeedup", acc.cpuTimeSpeedup(c.name()));
+            putInterval(cn, "cpuTimeInterval", acc.cpuTimeInterval(c.name()));
+            putBand(cn, "cpuTimeBand", band(app, a -> a.cpuTimeSpeedup(c.name())));
+            cn.put("contexts", c.contexts());
+            cn.put("projectedWaitNs", total.projectedWaitNs(i));
             cn.put("baselineNs", total.baselineNs());
             cn.put("projectedNs", total.projectedNs(i));
             ObjectNode byLevel = cn.putObject("byLevel");
@@ -280,11 +326,26 @@ public final class ProjectReport {
         out.flush();
     }
 
+    /** {"low": x, "high": y}, or null with "notEnoughData": true beside it. */
+    private static void putInterval(ObjectNode n, String field, TimeBlocks.Interval interval) {
+        if (interval == null) {
+            n.putNull(field);
+        } else {
+            ObjectNode i = n.putObject(field);
+            i.put("low", interval.low());
+            i.put("high", interval.high());
+        }
+    }
+
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, "%.1f %%", 100 * share);
+    }
+
     private static String millis(long ns) {
         return String.format(Locale.ROOT, "%.3f ms", ns / 1e6);
     }
 
     private static String micros(long ns) {
-        return String.format(Locale.ROOT, "%.2f us", ns / 1e3);
+        return String.format(Locale.ROOT, "%.3f us", ns / 1e3); // ns: the resolution of ns traces
     }
 }
