@@ -85,4 +85,13 @@ class ValidateCommandTest {
         assertEquals(2, svm.code());
         assertTrue(svm.err().contains("VMX") && svm.err().strip().lines().count() == 1, svm.err());
     }
+
+    /** docs/validation.md records the table: every row of today's run is in it (regenerate with validate --markdown). */
+    @Test
+    void theRecordedReportHasEveryRow() throws Exception {
+        String recorded = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "validation.md"));
+        for (String id : ROWS.keySet()) {
+            assertTrue(recorded.contains("| " + id + " |"), id + " missing from docs/validation.md");
+        }
+    }
 }
