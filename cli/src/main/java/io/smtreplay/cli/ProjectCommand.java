@@ -11,7 +11,11 @@ import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.profile.ProfileException;
+import io.smtreplay.profile.ProfileFamily;
 import io.smtreplay.profile.SmtConfigurations;
+import io.smtreplay.projection.FamilyProjection;
+import io.smtreplay.projection.MultiProjection;
+import io.smtreplay.projection.ParameterSweep;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.projection.TraceProjector;
 import io.smtreplay.smt.SmtConfiguration;
@@ -43,14 +47,32 @@ import picocli.CommandLine.Parameters;
             "Projects how much faster each app in a nested VM would be if VM traps were SMT thread handoffs "
                     + "(SVt, ISCA 2019), from KVM host (L0) traces: raw ftrace, trace-cmd report or perf script.",
             "Per app and configuration: speedup = (guest time + baseline episode time) / (guest time + projected "
-                    + "episode time), exits per level, exit multiplication, the reasons that save most, episodes "
-                    + "(incomplete ones by reason) and refused lines."})
+                    + "episode time) with its band over the profile's family, exits per level, exit multiplication, "
+                    + "the reasons that save most, episodes (incomplete ones by reason) and refused lines.",
+            "A trace of another ISA than the profile's is refused (exit 2) unless --allow-isa-mismatch."})
 public final class ProjectCommand implements Callable<Integer> {
 
     @Option(names = "--profile", paramLabel = "P", defaultValue = CostProfiles.DEFAULT,
-            description = "cost profile: a published name (isca19-table1, hyperturtle-silver4216) or a JSON file "
-                    + "(default: ${DEFAULT-VALUE})")
+            description = "cost profile: a published name (isca19-table1 for VMX, svm-lkml2020 for SVM, "
+                    + "hyperturtle-silver4216) or a JSON file (default: ${DEFAULT-VALUE}); its family gives each "
+                    + "speedup's band")
     String profile;
+
+    @Option(names = "--allow-isa-mismatch",
+            description = "project a trace of another ISA than the profile's (VMX costs on an SVM trace, or the "
+                    + "reverse) instead of refusing it")
+    boolean allowIsaMismatch;
+
+    @Option(names = "--sweep", paramLabel = "PARAM=FROM:TO:STEP",
+            description = "print the speedups as one profile parameter goes FROM to TO by STEP (ns), e.g. "
+                    + "handoff.svt-hw=0:400:50; parameters: contextSwitch.L2_TO_L0 ..., lazyStatePerReflectedExit, "
+                    + "handoff.<configuration>")
+    String sweep;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "with --sweep: also write the table as CSV to FILE and a plot as SVG beside it (FILE with "
+                    + ".svg for its extension)")
+    Path output;
 
     @Option(names = "--config", paramLabel = "LIST", defaultValue = "baseline,svt-sw,svt-hw",
             description = "comma-separated SMT configurations (default: ${DEFAULT-VALUE})")
@@ -85,23 +107,63 @@ public final class ProjectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CostProfile costs;
+        ProfileFamily family;
         List<SmtConfiguration> configurations;
+        SweepOption.Range range = null;
         try {
-            costs = CostProfiles.load(profile);
+            family = CostProfiles.loadFamily(profile);
             SmtConfigurations known = configFile == null ? SmtConfigurations.named()
                     : SmtConfigurations.withFile(configFile);
             configurations = known.resolve(config);
+            if (sweep != null) {
+                range = SweepOption.parse(sweep);
+            } else if (output != null) {
+                throw new ProfileException("-o writes a sweep's table: give --sweep too");
+            }
         } catch (ProfileException e) {
             err.println("smtreplay project: " + e.getMessage());
             return CliSupport.USAGE;
         }
+        ParameterSweep parameterSweep = null;
+        FamilyProjection projection = null;
+        MultiProjection input;
+        if (range != null) {
+            try {
+                parameterSweep = new ParameterSweep(family.central(), configurations, range.parameter(), range.fromNs(),
+                        range.toNs(), range.stepNs());
+            } catch (IllegalArgumentException e) {
+                err.println("smtreplay project: --sweep: " + e.getMessage());
+                return CliSupport.USAGE;
+            }
+            input = parameterSweep.input();
+        } else {
+            projection = new FamilyProjection(family, configurations);
+            input = projection.input();
+        }
+        IsaGuard guard = new IsaGuard(family.central(), allowIsaMismatch);
         RejectsFile rejects = rejectsOption.open(files);
-        ProjectReport report;
+        ProjectReport.InputSummary summary;
         try (rejects) {
-            report = read(costs, configurations, rejects);
+            summary = read(input, guard, rejects);
+        } catch (IsaGuard.Mismatch e) {
+            err.println("smtreplay project: " + e.getMessage());
+            return CliSupport.USAGE;
         }
         PrintWriter writer = new PrintWriter(out, false, StandardCharsets.UTF_8);
+        if (parameterSweep != null) {
+            SweepTable table = new SweepTable(parameterSweep, configurations);
+            table.print(writer);
+            if (output != null) {
+                table.write(output);
+                writer.printf("wrote %s and %s%n", output, SweepTable.svgPath(output));
+            }
+            writer.flush();
+            return CliSupport.OK;
+        }
+        TraceProjector central = projection.central();
+        ProjectReport report = new ProjectReport(family.central(), configurations, central.byApp(),
+                central.trackerCounters(), central.vcpuThreadsByApp(), summary)
+                .withBands(projection, guard.warning());
         if (json) {
             report.printJson(writer);
         } else {
@@ -115,12 +177,11 @@ public final class ProjectCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads every file into the projector, refused lines also to {@code rejects}. A file that
+     * Reads every file into the projections, refused lines also to {@code rejects}. A file that
      * cannot be read is named in the error; a failed write to {@code rejects} passes unchanged.
      */
-    private ProjectReport read(CostProfile costs, List<SmtConfiguration> configurations, RejectsFile rejects)
+    private ProjectReport.InputSummary read(MultiProjection projector, IsaGuard guard, RejectsFile rejects)
             throws IOException {
-        TraceProjector projector = new TraceProjector(new Projector(configurations, costs));
         Map<String, Long> refused = new TreeMap<>();
         Map<String, RefusedLine> examples = new TreeMap<>();
         long lines = 0;
@@ -132,6 +193,7 @@ public final class ProjectCommand implements Callable<Integer> {
                 summary = TraceFileReader.read(file, new TraceRecordSink() {
                     @Override
                     public void onEvent(ParsedEvent parsed) {
+                        guard.check(parsed);
                         projector.accept(appName, parsed.source(), parsed.event());
                     }
 
@@ -158,8 +220,6 @@ public final class ProjectCommand implements Callable<Integer> {
                 .map(l -> l.reason().code() + " at " + l.source() + ":" + l.lineNumber() + ": " + l.text().strip())
                 .toList();
         String rejectsFile = rejects.path() == null ? null : rejects.path().toString();
-        return new ProjectReport(costs, configurations, projector.byApp(), projector.trackerCounters(),
-                projector.vcpuThreadsByApp(),
-                new ProjectReport.InputSummary(files, lines, events, refused, refusedExamples, rejectsFile));
+        return new ProjectReport.InputSummary(files, lines, events, refused, refusedExamples, rejectsFile);
     }
 }

@@ -9,6 +9,7 @@ import io.smtreplay.episode.IncompleteReason;
 import io.smtreplay.episode.Level;
 import io.smtreplay.episode.TrackerCounters;
 import io.smtreplay.profile.CostProfile;
+import io.smtreplay.projection.FamilyProjection;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.ReasonSummary;
 import io.smtreplay.projection.SpeedupFigure;
@@ -40,6 +41,8 @@ public final class ProjectReport {
     private final Map<String, TrackerCounters> countersByApp;
     private final Map<String, Integer> threadsByApp;
     private final InputSummary input;
+    private FamilyProjection bands;
+    private String isaWarning;
 
     /**
      * What was read: files, lines, events, refused lines by reason, the first refused line of each
@@ -64,8 +67,48 @@ public final class ProjectReport {
         this.input = input;
     }
 
+    /**
+     * The same report with each speedup's band over the profile's family ({@code projection} holds
+     * every member's projection of the same input) and the warning of an ISA mismatch the user
+     * allowed (null: none).
+     */
+    public ProjectReport withBands(FamilyProjection projection, String isaMismatchWarning) {
+        this.bands = projection;
+        this.isaWarning = isaMismatchWarning;
+        return this;
+    }
+
+    /** The range of {@code figure} over the profile's family (the central figure alone without one). */
+    private FamilyProjection.Band band(String app, java.util.function.ToDoubleFunction<ProjectionAccumulator> figure) {
+        if (bands == null) {
+            double v = figure.applyAsDouble(byApp.get(app));
+            return new FamilyProjection.Band(v, v);
+        }
+        return bands.band(app, figure);
+    }
+
+    private static String bandText(FamilyProjection.Band band) {
+        return String.format(Locale.ROOT, "%.3f-%.3f", band.low(), band.high());
+    }
+
+    private static void putBand(ObjectNode node, String field, FamilyProjection.Band band) {
+        node.putObject(field).put("low", band.low()).put("high", band.high());
+    }
+
+    private int familySize() {
+        return bands == null ? 1 : bands.family().allProfiles().size();
+    }
+
     public void printText(PrintWriter out) {
         out.printf("profile %s: %s%n", profile.name(), profile.description());
+        out.printf("  domain: %s%n", profile.domain().describe());
+        if (familySize() > 1) {
+            out.printf("  band: the range over the profile and its %d family member(s): %s%n", familySize() - 1,
+                    bands.family().description());
+        }
+        if (isaWarning != null) {
+            out.printf("  WARNING: %s%n", isaWarning);
+        }
         for (SmtConfiguration c : configurations) {
             out.printf("  %s; handoff %s%n", c.describe(), micros(profile.handoffNs(c.name())));
         }
@@ -118,13 +161,15 @@ public final class ProjectReport {
                     acc.blocks().episodes(), acc.blocks().blocksWithEpisodes(), TimeBlocks.MIN_EPISODES,
                     TimeBlocks.MIN_BLOCKS);
         }
-        out.printf("  %-16s %-26s %-20s %8s %18s %18s %14s%n", "configuration", "wall-clock [95% CI]",
-                "CPU-time [95% CI]", "contexts", "baseline handling", "projected", "saved");
+        out.printf("  %-16s %-26s %-13s %-20s %-13s %8s %18s %18s %14s%n", "configuration", "wall-clock [95% CI]",
+                "family band", "CPU-time [95% CI]", "family band", "contexts", "baseline handling", "projected", "saved");
         for (SmtConfiguration c : configurations) {
             int i = acc.indexOf(c.name());
-            out.printf("  %-16s %-26s %-20s %8d %18s %18s %14s%n", c.name(),
+            out.printf("  %-16s %-26s %-13s %-20s %-13s %8d %18s %18s %14s%n", c.name(),
                     SpeedupFigure.format(acc.wallClockSpeedup(c.name()), acc.wallClockInterval(c.name())),
-                    SpeedupFigure.format(acc.cpuTimeSpeedup(c.name()), acc.cpuTimeInterval(c.name())), c.contexts(),
+                    bandText(band(app, a -> a.wallClockSpeedup(c.name()))),
+                    SpeedupFigure.format(acc.cpuTimeSpeedup(c.name()), acc.cpuTimeInterval(c.name())),
+                    bandText(band(app, a -> a.cpuTimeSpeedup(c.name()))), c.contexts(),
                     millis(total.baselineNs()), millis(total.projectedNs(i)),
                     millis(total.baselineNs() - total.projectedNs(i)));
         }
@@ -154,6 +199,14 @@ public final class ProjectReport {
         p.put("name", profile.name());
         p.put("description", profile.description());
         p.put("clockGhz", profile.clockGhz());
+        ObjectNode domain = p.putObject("domain");
+        domain.put("isa", profile.domain().isa().name());
+        domain.put("cpu", profile.domain().cpu());
+        domain.put("kernel", profile.domain().kernel());
+        p.put("familyMembers", familySize() - 1);
+        if (isaWarning != null) {
+            p.put("isaMismatch", isaWarning);
+        }
         ObjectNode switches = p.putObject("contextSwitchNs");
         profile.contextSwitchNs().forEach((kind, ns) -> switches.put(kind.name(), ns));
         ObjectNode nested = p.putObject("nestedTransitionNs");
@@ -163,6 +216,8 @@ public final class ProjectReport {
         p.put("lazyStatePerReflectedExitNs", profile.lazyStatePerReflectedExitNs());
         ObjectNode sources = p.putObject("sources");
         profile.sources().forEach(sources::put);
+        ObjectNode kinds = p.putObject("kinds");
+        profile.provenance().forEach((key, provenance) -> kinds.put(key, provenance.kind().word()));
         ArrayNode configs = root.putArray("configurations");
         for (SmtConfiguration c : configurations) {
             ObjectNode n = configs.addObject();
@@ -229,8 +284,10 @@ public final class ProjectReport {
             cn.put("name", c.name());
             cn.put("wallClockSpeedup", acc.wallClockSpeedup(c.name()));
             putInterval(cn, "wallClockInterval", acc.wallClockInterval(c.name()));
+            putBand(cn, "wallClockBand", band(app, a -> a.wallClockSpeedup(c.name())));
             cn.put("cpuTimeSpeedup", acc.cpuTimeSpeedup(c.name()));
             putInterval(cn, "cpuTimeInterval", acc.cpuTimeInterval(c.name()));
+            putBand(cn, "cpuTimeBand", band(app, a -> a.cpuTimeSpeedup(c.name())));
             cn.put("contexts", c.contexts());
             cn.put("projectedWaitNs", total.projectedWaitNs(i));
             cn.put("baselineNs", total.baselineNs());

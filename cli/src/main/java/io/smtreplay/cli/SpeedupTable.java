@@ -9,8 +9,8 @@ import java.util.TreeMap;
 
 /**
  * The per-app table {@code run} prints: the windows of each app and configuration added up, in
- * the columns of {@code project}'s configuration table (speedup, baseline and projected handling
- * time, saved).
+ * the columns of {@code project}'s configuration table (wall-clock and CPU-time speedups, baseline
+ * and projected handling time, saved). Intervals are per window (on the AppSpeedup records).
  */
 public final class SpeedupTable {
 
@@ -22,11 +22,21 @@ public final class SpeedupTable {
         public long projectedNs;
         public long episodes;
         public long incomplete;
+        public long waitNs;
+        public long projectedWaitNs;
+        public long unexplainedWaitNs;
 
-        /** (guest + baseline) / (guest + projected), as the model defines it for one window. */
+        /** CPU-time speedup: (guest + baseline) / (guest + projected), waits left out. */
         public double speedup() {
-            long before = guestNs + baselineNs;
-            long after = guestNs + projectedNs;
+            return ratio(guestNs + baselineNs, guestNs + projectedNs);
+        }
+
+        /** Wall-clock speedup: the vCPU timelines with their waits (held fixed by the streaming job). */
+        public double wallClockSpeedup() {
+            return ratio(guestNs + baselineNs + waitNs, guestNs + projectedNs + projectedWaitNs);
+        }
+
+        private static double ratio(long before, long after) {
             return before == 0 && after == 0 ? 1.0 : (double) before / after;
         }
     }
@@ -43,6 +53,9 @@ public final class SpeedupTable {
             t.projectedNs += r.getProjectedNs();
             t.episodes += r.getEpisodes();
             t.incomplete += r.getIncompleteEpisodes();
+            t.waitNs += r.getWaitNs();
+            t.projectedWaitNs += r.getProjectedWaitNs();
+            t.unexplainedWaitNs += r.getUnexplainedWaitNs();
         }
     }
 
@@ -59,9 +72,12 @@ public final class SpeedupTable {
             Totals any = configs.values().iterator().next();
             out.printf("%napp %s: %d window(s), guest %s, %d episodes (%d incomplete)%n", app, any.windows,
                     millis(any.guestNs), any.episodes, any.incomplete);
-            out.printf("  %-16s %9s %18s %18s %14s%n", "configuration", "speedup", "baseline handling", "projected", "saved");
-            configs.forEach((config, t) -> out.printf("  %-16s %8.3fx %18s %18s %14s%n", config, t.speedup(),
-                    millis(t.baselineNs), millis(t.projectedNs), millis(t.baselineNs - t.projectedNs)));
+            out.printf("  %-16s %11s %9s %18s %18s %14s%n", "configuration", "wall-clock", "CPU-time",
+                    "baseline handling", "projected", "saved");
+            configs.forEach((config, t) -> out.printf("  %-16s %10.3fx %8.3fx %18s %18s %14s%n", config,
+                    t.wallClockSpeedup(), t.speedup(), millis(t.baselineNs), millis(t.projectedNs),
+                    millis(t.baselineNs - t.projectedNs)));
+            out.printf("  waits held fixed (no cross-vCPU causes in the streaming job): wall-clock is a lower bound%n");
         });
         out.flush();
     }

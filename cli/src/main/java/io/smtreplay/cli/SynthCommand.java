@@ -13,6 +13,7 @@ import io.smtreplay.synth.KernelEra;
 import io.smtreplay.synth.SynthSpec;
 import io.smtreplay.synth.TraceSynthesizer;
 import io.smtreplay.synth.Workload;
+import io.smtreplay.synth.WorkloadParameter;
 import io.smtreplay.trace.Isa;
 import io.smtreplay.trace.TraceFormat;
 import java.io.BufferedOutputStream;
@@ -93,10 +94,23 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--list-workloads", description = "list the workloads and exit")
     boolean listWorkloads;
 
+    @Option(names = "--describe", description = "print the chosen workload's parameters, each with its source or "
+            + "marked ASSUMED, and exit")
+    boolean describe;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter err = commandSpec.commandLine().getErr();
+        if (describe) {
+            PrintWriter out = commandSpec.commandLine().getOut();
+            Workload w = spec().workload();
+            out.printf(Locale.ROOT, "%s: %s%n", w.cliName(), w.description());
+            for (WorkloadParameter p : w.parameters()) {
+                out.printf(Locale.ROOT, "  %s%n", p.describe());
+            }
+            out.flush();
+            return 0;
+        }
         if (listWorkloads) {
             PrintWriter out = commandSpec.commandLine().getOut();
             for (Workload w : Workload.values()) {

@@ -1,5 +1,7 @@
 package io.smtreplay.cli;
 
+import io.smtreplay.profile.CostProfiles;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +26,7 @@ class ProjectCommandTest {
     @Test
     void labNestedTraceGetsATablePerConfiguration() {
         String lab = SharedTraces.named("svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
-        CommandRun run = project(lab);
+        CommandRun run = project("--profile", "svm-lkml2020", lab);
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("app svm-nested-tinyvmm-k6.1-n2000:"), run.out());
         assertTrue(run.out().contains("L2_EXIT_REFLECTED 6000"), run.out());
@@ -38,7 +40,7 @@ class ProjectCommandTest {
     @Test
     void jsonCarriesTheSameFiguresForScripts() throws Exception {
         String lab = SharedTraces.named("svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
-        CommandRun run = project("--json", "--app", "tinyvmm", "--config", "svt-hw,baseline", lab);
+        CommandRun run = project("--json", "--profile", "svm-lkml2020", "--app", "tinyvmm", "--config", "svt-hw,baseline", lab);
         assertEquals(0, run.code(), run.err());
         JsonNode root = new ObjectMapper().readTree(run.out());
         JsonNode app = root.get("apps").get(0);
@@ -83,7 +85,8 @@ class ProjectCommandTest {
                 { "configurations": [ { "name": "smt2-l1-alone", "contexts": 2, "partition": { "L0": 0, "L1": 1, "L2": 0 } } ] }
                 """);
         String lab = SharedTraces.named("svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
-        CommandRun run = project("--json", "--config-file", configs.toString(), "--config", "svt-sw,smt2-l1-alone", lab);
+        CommandRun run = project("--json", "--profile", "svm-lkml2020", "--config-file", configs.toString(), "--config",
+                "svt-sw,smt2-l1-alone", lab);
         assertEquals(0, run.code(), run.err());
         JsonNode configsOut = new ObjectMapper().readTree(run.out()).get("apps").get(0).get("configurations");
         assertEquals("smt2-l1-alone", configsOut.get(1).get("name").asText());
@@ -117,5 +120,79 @@ class ProjectCommandTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("\"EVENTS_LOST\" : 1") || run.out().contains("\"EVENTS_LOST\":1"), run.out());
         assertTrue(run.out().contains("events-lost"), run.out());
+    }
+
+    private Path synthesized(String workload) {
+        Path trace = dir.resolve(workload + ".txt");
+        assertEquals(0, Cli.run("synth", "--workload", workload, "--duration", "5ms", "--quiet",
+                "-o", trace.toString()).code());
+        return trace;
+    }
+
+    @Test
+    void aTraceOfAnotherIsaThanTheProfilesIsRefusedInOneLineUnlessTheUserInsists() {
+        String lab = SharedTraces.named("svm-nested-tinyvmm-k6.1-n2000.txt.gz").toString();
+        CommandRun refused = project(lab);
+        assertEquals(2, refused.code(), refused.out());
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.err().contains("isca19-table1 was measured on VMX") && refused.err().contains("is SVM")
+                && refused.err().contains("--allow-isa-mismatch"), refused.err());
+        assertTrue(refused.out().isEmpty(), "no projection printed: " + refused.out());
+
+        CommandRun insisted = project("--allow-isa-mismatch", lab);
+        assertEquals(0, insisted.code(), insisted.err());
+        assertTrue(insisted.out().contains("WARNING: profile isca19-table1 was measured on VMX"), insisted.out());
+    }
+
+    @Test
+    void everySpeedupCarriesTheBandOfTheProfilesFamily() throws Exception {
+        CommandRun run = project("--json", synthesized("cpuid-loop").toString());
+        assertEquals(0, run.code(), run.err());
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertEquals(io.smtreplay.profile.CostProfiles.loadFamily("isca19-table1").members().size(),
+                root.get("profile").get("familyMembers").asInt());
+        assertEquals("fitted", root.get("profile").get("kinds").get("handoff.svt-sw").asText());
+        for (JsonNode c : root.get("apps").get(0).get("configurations")) {
+            for (String metric : new String[] {"wallClock", "cpuTime"}) {
+                double speedup = c.get(metric + "Speedup").asDouble();
+                JsonNode band = c.get(metric + "Band");
+                assertTrue(band.get("low").asDouble() <= speedup && speedup <= band.get("high").asDouble(),
+                        c.toString());
+                if (c.get("name").asText().equals("svt-hw")) {
+                    assertTrue(band.get("high").asDouble() - band.get("low").asDouble() > 0.1,
+                            "k and the hardware handoff move svt-hw: " + band);
+                }
+            }
+        }
+        CommandRun text = project(synthesized("cpuid-loop").toString());
+        assertTrue(text.out().lines().anyMatch(l -> l.trim().startsWith("svt-hw") && l.matches(".*\\d\\.\\d{3}-\\d\\.\\d{3}.*")),
+                text.out());
+    }
+
+    @Test
+    void aSweepPrintsTheSensitivityAndWritesCsvAndSvg() throws Exception {
+        Path csv = dir.resolve("sweep.csv");
+        CommandRun run = project("--sweep", "handoff.svt-hw=0:400:100", "-o", csv.toString(),
+                synthesized("cpuid-loop").toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("sensitivity of the wall-clock speedup (x) to handoff.svt-hw"), run.out());
+        var lines = Files.readAllLines(csv);
+        assertEquals(6, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("\"handoff.svt-hw (ns)\""), lines.get(0));
+        double previous = Double.POSITIVE_INFINITY;
+        for (String line : lines.subList(1, lines.size())) {
+            String[] cells = line.split(",");
+            double hw = Double.parseDouble(cells[cells.length - 1]);
+            assertTrue(hw < previous, "svt-hw gets slower as its handoff costs more: " + lines);
+            previous = hw;
+        }
+        String svg = Files.readString(dir.resolve("sweep.svg"));
+        assertTrue(svg.startsWith("<svg") && svg.strip().endsWith("</svg>") && svg.contains("<polyline"), svg);
+
+        CommandRun unknown = project("--sweep", "handoff-hw=0:400:100", synthesized("cpuid-loop").toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no profile parameter handoff-hw"), unknown.err());
+        assertEquals(2, project("--sweep", "handoff.svt-hw=400:0:100", "x.txt").code(), "a reversed range");
+        assertEquals(2, project("-o", csv.toString(), "x.txt").code(), "-o without --sweep");
     }
 }

@@ -43,7 +43,9 @@ class RunServesMetricsToPrometheusTest {
 
     /** metric -> labels it must carry (README, "Streaming job, metrics and exactly-once"). */
     private static final Map<String, Set<String>> CONTRACT = Map.of(
-            "smtreplay_projected_speedup", Set.of("app", "config"),
+            "smtreplay_wall_clock_speedup", Set.of("app", "config"),
+            "smtreplay_cpu_time_speedup", Set.of("app", "config"),
+            "smtreplay_unexplained_wait_ratio", Set.of("app"),
             "smtreplay_exits_total", Set.of("app", "level", "reason"),
             "smtreplay_exit_multiplication", Set.of("app"),
             "smtreplay_exit_handling_seconds", Set.of("app", "config", "quantile"),
@@ -100,7 +102,7 @@ class RunServesMetricsToPrometheusTest {
                 }
             }
             // one 20 ms window holds the whole 10 ms trace, so the gauge is the whole run's speedup
-            JsonNode hw = poll(prometheusPort, "smtreplay_projected_speedup{app=\"synthetic-cpuid-loop\",config=\"svt-hw\"}",
+            JsonNode hw = poll(prometheusPort, "smtreplay_wall_clock_speedup{app=\"synthetic-cpuid-loop\",config=\"svt-hw\"}",
                     Duration.ofSeconds(10));
             double speedup = Double.parseDouble(hw.get(0).get("value").get(1).asText());
             assertEquals(1.94, speedup, 0.06, "cpuid-loop on svt-hw: the paper's Figure 6");

@@ -11,8 +11,11 @@ import java.util.Objects;
 
 /**
  * Per-CPU cost constants of the model, in nanoseconds. A profile is data: it is read from a
- * small JSON file (see {@code io.smtreplay.profiles.CostProfiles} in the ingest module) whose
- * every number names its source; {@link #sources()} keeps those texts by {@link #key key}.
+ * small JSON file (see {@code io.smtreplay.profile.CostProfiles} in the ingest module) whose
+ * every number names its source and says whether it was measured, derived, fitted or assumed;
+ * {@link #provenance()} keeps those by {@link #key key}. Its {@link #domain() domain} says which
+ * ISA, CPU and kernel the numbers come from. Every cost is also a named {@link #parameters()
+ * parameter} that sweeps and the calibration can set ({@link #withParameter}).
  *
  * @param name                the profile's name ({@code isca19-table1})
  * @param description         one line: CPU, kernel, where the numbers come from
@@ -22,7 +25,6 @@ import java.util.Objects;
  *                            paid once per reflected L2 exit while L1 shares a context with L0 or L2
  * @param handoffNs           the cost of one handoff between two hardware contexts, by configuration name
  * @param defaultHandoffNs    the handoff cost for configurations not in {@code handoffNs}
- * @param sources             where each number comes from, by key ({@code contextSwitch.L2_TO_L0}, {@code handoff.svt-sw}…)
  * @param nestedTransitionNs  (added for D4, model-mech) the cost of an L0↔L1 switch when it is a
  *                            {@link SwitchRole#NESTED_TRANSITION nested transition} (the reflection's
  *                            resume into L1, L1's VMRESUME/VMRUN trap); kinds absent here cost the
@@ -33,6 +35,8 @@ import java.util.Objects;
  *                            before the exit tracepoint, the VM entry after the entry tracepoint): the
  *                            trace shows it as guest time next to the episode. At most the plain cost;
  *                            kinds absent here have none. Source key {@code outsideWindow.KIND}.
+ * @param domain              the ISA, CPU and kernel the numbers come from
+ * @param provenance          where each number comes from, by key ({@code contextSwitch.L2_TO_L0}, {@code handoff.svt-sw}…)
  */
 public record CostProfile(
         String name,
@@ -42,9 +46,15 @@ public record CostProfile(
         long lazyStatePerReflectedExitNs,
         Map<String, Long> handoffNs,
         long defaultHandoffNs,
-        Map<String, String> sources,
         Map<WorldSwitch, Long> nestedTransitionNs,
-        Map<WorldSwitch, Long> outsideWindowNs) implements Serializable {
+        Map<WorldSwitch, Long> outsideWindowNs,
+        ProfileDomain domain,
+        Map<String, Provenance> provenance) implements Serializable {
+
+    /** The parameter name of the lazily switched state ({@link #parameters()}). */
+    public static final String LAZY_STATE = "lazyStatePerReflectedExit";
+    /** The parameter-name prefix of handoff costs: {@code handoff.svt-sw}, {@code handoff.default}. */
+    public static final String HANDOFF = "handoff.";
 
     public CostProfile {
         Objects.requireNonNull(name, "name");
@@ -66,7 +76,8 @@ public record CostProfile(
         requireNonNegative("handoff.default", defaultHandoffNs);
         handoffNs = Map.copyOf(handoffNs);
         handoffNs.forEach((config, cost) -> requireNonNegative("handoff." + config, cost));
-        sources = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+        domain = domain == null ? ProfileDomain.ANY : domain;
+        provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         EnumMap<WorldSwitch, Long> nested = new EnumMap<>(WorldSwitch.class);
         nestedTransitionNs.forEach((kind, cost) -> {
             if (!kind.canBeNestedTransition()) {
@@ -122,10 +133,81 @@ public record CostProfile(
 
     /** The same profile with one configuration's handoff cost replaced (for sweeps and tests). */
     public CostProfile withHandoff(String configuration, long ns) {
+        return withParameter(HANDOFF + configuration, ns);
+    }
+
+    /** Where each number comes from, as text, by key. */
+    public Map<String, String> sources() {
+        Map<String, String> texts = new LinkedHashMap<>();
+        provenance.forEach((key, p) -> texts.put(key, p.source()));
+        return texts;
+    }
+
+    /**
+     * Every cost of the profile by parameter name, ns: {@code contextSwitch.L2_TO_L0} …, the
+     * {@code nestedTransition.KIND} and {@code outsideWindow.KIND} it gives, {@code lazyStatePerReflectedExit}, {@code handoff.<configuration>} for each named one and
+     * {@code handoff.default}.
+     */
+    public Map<String, Long> parameters() {
+        Map<String, Long> all = new LinkedHashMap<>();
+        contextSwitchNs.forEach((kind, ns) -> all.put(key(kind), ns));
+        nestedTransitionNs.forEach((kind, ns) -> all.put(nestedKey(kind), ns));
+        outsideWindowNs.forEach((kind, ns) -> all.put(outsideKey(kind), ns));
+        all.put(LAZY_STATE, lazyStatePerReflectedExitNs);
+        handoffNs.forEach((config, ns) -> all.put(HANDOFF + config, ns));
+        all.put(HANDOFF + "default", defaultHandoffNs);
+        return all;
+    }
+
+    /**
+     * The same profile with one parameter set ({@link #parameters()} names them; {@code handoff.X}
+     * may name a configuration the profile does not list yet, {@code nestedTransition.KIND} and
+     * {@code outsideWindow.KIND} a kind it gives none for).
+     *
+     * @throws IllegalArgumentException for an unknown parameter or a negative value
+     */
+    public CostProfile withParameter(String parameter, long ns) {
+        EnumMap<WorldSwitch, Long> switches = new EnumMap<>(contextSwitchNs);
+        long lazy = lazyStatePerReflectedExitNs;
         Map<String, Long> handoffs = new LinkedHashMap<>(handoffNs);
-        handoffs.put(configuration, ns);
-        return new CostProfile(name, description, clockGhz, contextSwitchNs, lazyStatePerReflectedExitNs, handoffs,
-                defaultHandoffNs, sources, nestedTransitionNs, outsideWindowNs);
+        long defaultHandoff = defaultHandoffNs;
+        EnumMap<WorldSwitch, Long> nested = new EnumMap<>(WorldSwitch.class);
+        nested.putAll(nestedTransitionNs);
+        EnumMap<WorldSwitch, Long> outside = new EnumMap<>(WorldSwitch.class);
+        outside.putAll(outsideWindowNs);
+        if (switchOfKey(parameter, CostProfile::key) != null) {
+            switches.put(switchOfKey(parameter, CostProfile::key), ns);
+        } else if (switchOfKey(parameter, CostProfile::nestedKey) != null) {
+            nested.put(switchOfKey(parameter, CostProfile::nestedKey), ns);
+        } else if (switchOfKey(parameter, CostProfile::outsideKey) != null) {
+            outside.put(switchOfKey(parameter, CostProfile::outsideKey), ns);
+        } else if (parameter.equals(LAZY_STATE)) {
+            lazy = ns;
+        } else if (parameter.equals(HANDOFF + "default")) {
+            defaultHandoff = ns;
+        } else if (parameter.startsWith(HANDOFF) && parameter.length() > HANDOFF.length()) {
+            handoffs.put(parameter.substring(HANDOFF.length()), ns);
+        } else {
+            throw new IllegalArgumentException("no profile parameter " + parameter + " (known: "
+                    + String.join(", ", parameters().keySet()) + ")");
+        }
+        return new CostProfile(name, description, clockGhz, switches, lazy, handoffs, defaultHandoff, nested, outside,
+                domain, provenance);
+    }
+
+    /** The same numbers under another name and provenance (a calibrated or family member profile). */
+    public CostProfile withProvenance(String newName, String newDescription, Map<String, Provenance> newProvenance) {
+        return new CostProfile(newName, newDescription, clockGhz, contextSwitchNs, lazyStatePerReflectedExitNs,
+                handoffNs, defaultHandoffNs, nestedTransitionNs, outsideWindowNs, domain, newProvenance);
+    }
+
+    private static WorldSwitch switchOfKey(String parameter, java.util.function.Function<WorldSwitch, String> keyOf) {
+        for (WorldSwitch kind : WorldSwitch.values()) {
+            if (keyOf.apply(kind).equals(parameter)) {
+                return kind;
+            }
+        }
+        return null;
     }
 
     public double nsToCycles(long ns) {
@@ -164,7 +246,8 @@ public record CostProfile(
         private long lazyNs;
         private final Map<String, Long> handoffs = new LinkedHashMap<>();
         private long defaultHandoffNs;
-        private final Map<String, String> sources = new LinkedHashMap<>();
+        private ProfileDomain domain = ProfileDomain.ANY;
+        private final Map<String, Provenance> provenance = new LinkedHashMap<>();
         private final EnumMap<WorldSwitch, Long> nested = new EnumMap<>(WorldSwitch.class);
         private final EnumMap<WorldSwitch, Long> outside = new EnumMap<>(WorldSwitch.class);
 
@@ -178,13 +261,19 @@ public record CostProfile(
         public Builder lazyStatePerReflectedExit(long ns) { this.lazyNs = ns; return this; }
         public Builder handoff(String configuration, long ns) { handoffs.put(configuration, ns); return this; }
         public Builder defaultHandoff(long ns) { this.defaultHandoffNs = ns; return this; }
-        public Builder source(String key, String text) { sources.put(key, text); return this; }
+        public Builder domain(ProfileDomain v) { this.domain = v; return this; }
+        /** A number's source, taken as assumed (profiles built in code). */
+        public Builder source(String key, String text) { return source(key, Provenance.Kind.ASSUMED, text); }
+        public Builder source(String key, Provenance.Kind kind, String text) {
+            provenance.put(key, new Provenance(kind, text));
+            return this;
+        }
         public Builder nestedTransition(WorldSwitch kind, long ns) { nested.put(kind, ns); return this; }
         public Builder outsideWindow(WorldSwitch kind, long ns) { outside.put(kind, ns); return this; }
 
         public CostProfile build() {
-            return new CostProfile(name, description, clockGhz, switches, lazyNs, handoffs, defaultHandoffNs, sources,
-                    nested, outside);
+            return new CostProfile(name, description, clockGhz, switches, lazyNs, handoffs, defaultHandoffNs, nested,
+                    outside, domain, provenance);
         }
     }
 }

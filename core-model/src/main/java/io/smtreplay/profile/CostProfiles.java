@@ -4,30 +4,38 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtreplay.episode.WorldSwitch;
+import io.smtreplay.trace.Isa;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads cost-profile files. A profile is JSON; every number is an object with its value in
- * {@code ns}, {@code us} or {@code cycles} (converted with the profile's clock) and a required
- * {@code source} saying where it comes from:
+ * Reads cost-profile files. A profile is JSON; it names its domain (ISA, CPU, kernel) and every
+ * number is an object with its value in {@code ns}, {@code us} or {@code cycles} (converted with
+ * the profile's clock), its {@code kind} (measured, derived, fitted or assumed) and a required
+ * {@code source} saying where it comes from. An optional {@code family} lists variants the data
+ * cannot tell apart, each setting some parameters ({@link CostProfile#parameters()}):
  * <pre>{@code
  * { "name": "isca19-table1", "description": "...",
- *   "clockGhz": { "value": 2.4, "source": "..." },
+ *   "domain": { "isa": "vmx", "cpu": "Xeon E5-2630 v3", "kernel": "4.18" },
+ *   "clockGhz": { "value": 2.4, "kind": "measured", "source": "..." },
  *   "contextSwitch": { "L2_TO_L0": { "us": 0.405, "source": "..." }, "L0_TO_L2": ..., "L0_TO_L1": ..., "L1_TO_L0": ... },
  *   "nestedTransition": { "L0_TO_L1": { "us": 0.70, "source": "..." }, "L1_TO_L0": ... },   (optional)
  *   "outsideWindow": { "L2_TO_L0": { "us": 0.135, "source": "..." }, ... },                (optional)
  *   "lazyStatePerReflectedExit": { "us": 1.43, "source": "..." },
  *   "handoff": { "svt-sw": { "us": 0.571, "source": "..." }, "svt-hw": { "ns": 0, "source": "..." },
  *                "default": { "ns": 0, "source": "..." } },
- *   "derivation": [ "free text lines" ] }
+ *   "derivation": [ "free text lines" ],
+ *   "family": { "description": "...", "members": [
+ *       { "name": "k0", "assumption": "...", "set": { "lazyStatePerReflectedExit": { "us": 2.83, "kind": "fitted", "source": "..." } } } ] } }
  * }</pre>
  * Published profiles ship as resources under {@code profiles/} and are loaded by name.
  */
@@ -36,7 +44,7 @@ public final class CostProfiles {
     /** The profile calibrated to the paper's Table 1 and Figure 6. */
     public static final String DEFAULT = "isca19-table1";
     /** Profiles shipped with smtreplay, by name. */
-    public static final List<String> PUBLISHED = List.of(DEFAULT, "hyperturtle-silver4216");
+    public static final List<String> PUBLISHED = List.of(DEFAULT, "hyperturtle-silver4216", "svm-lkml2020");
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
@@ -49,8 +57,13 @@ public final class CostProfiles {
         return load(DEFAULT);
     }
 
-    /** A published profile by name, else a profile file by path. */
+    /** A published profile by name, else a profile file by path (its family, if any, left out). */
     public static CostProfile load(String nameOrPath) {
+        return loadFamily(nameOrPath).central();
+    }
+
+    /** A published profile by name, else a profile file by path, with its family. */
+    public static ProfileFamily loadFamily(String nameOrPath) {
         InputStream resource = CostProfiles.class.getResourceAsStream("/profiles/" + nameOrPath + ".json");
         if (resource != null) {
             try (resource) {
@@ -71,7 +84,7 @@ public final class CostProfiles {
         }
     }
 
-    static CostProfile parse(JsonNode root, String where) {
+    static ProfileFamily parse(JsonNode root, String where) {
         if (root == null || !root.isObject()) {
             throw new ProfileException(where + ": a profile is a JSON object");
         }
@@ -80,18 +93,21 @@ public final class CostProfiles {
         if (root.has("description")) {
             b.description(root.get("description").asText());
         }
+        b.domain(domain(required(root, "domain", where), where + " domain"));
         JsonNode clock = required(root, "clockGhz", where);
+        unknownFields(clock, List.of("value", "kind", "source"), where + " clockGhz");
         double ghz = number(clock, "value", where + " clockGhz");
         if (!(ghz > 0)) {
             throw new ProfileException(where + ": clockGhz must be positive");
         }
-        b.clockGhz(ghz).source("clockGhz", source(clock, where + " clockGhz"));
+        b.clockGhz(ghz);
+        provenance(b, "clockGhz", clock, where + " clockGhz");
 
         JsonNode switches = required(root, "contextSwitch", where);
         for (WorldSwitch kind : WorldSwitch.values()) {
             JsonNode cost = required(switches, kind.name(), where + " contextSwitch");
-            b.contextSwitch(kind, nanos(cost, ghz, where + " contextSwitch." + kind))
-                    .source(CostProfile.key(kind), source(cost, where + " contextSwitch." + kind));
+            b.contextSwitch(kind, nanos(cost, ghz, where + " contextSwitch." + kind));
+            provenance(b, CostProfile.key(kind), cost, where + " contextSwitch." + kind);
         }
         unknownFields(switches, java.util.Arrays.stream(WorldSwitch.values()).map(Enum::name).toList(),
                 where + " contextSwitch");
@@ -99,26 +115,95 @@ public final class CostProfiles {
         perSwitch(root, "nestedTransition", ghz, where, b, b::nestedTransition, CostProfile::nestedKey);
         perSwitch(root, "outsideWindow", ghz, where, b, b::outsideWindow, CostProfile::outsideKey);
 
-        JsonNode lazy = required(root, "lazyStatePerReflectedExit", where);
-        b.lazyStatePerReflectedExit(nanos(lazy, ghz, where + " lazyStatePerReflectedExit"))
-                .source("lazyStatePerReflectedExit", source(lazy, where + " lazyStatePerReflectedExit"));
+        JsonNode lazy = required(root, CostProfile.LAZY_STATE, where);
+        b.lazyStatePerReflectedExit(nanos(lazy, ghz, where + " " + CostProfile.LAZY_STATE));
+        provenance(b, CostProfile.LAZY_STATE, lazy, where + " " + CostProfile.LAZY_STATE);
 
         JsonNode handoff = required(root, "handoff", where);
         for (Iterator<Map.Entry<String, JsonNode>> it = handoff.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> entry = it.next();
             String config = entry.getKey();
-            long ns = nanos(entry.getValue(), ghz, where + " handoff." + config);
+            String key = CostProfile.HANDOFF + config;
+            long ns = nanos(entry.getValue(), ghz, where + " " + key);
             if (config.equals("default")) {
                 b.defaultHandoff(ns);
             } else {
                 b.handoff(config, ns);
             }
-            b.source("handoff." + config, source(entry.getValue(), where + " handoff." + config));
+            provenance(b, key, entry.getValue(), where + " " + key);
         }
-        unknownFields(root, List.of("name", "description", "clockGhz", "contextSwitch", "nestedTransition",
-                "outsideWindow", "lazyStatePerReflectedExit", "handoff", "derivation"), where);
+        unknownFields(root, List.of("name", "description", "domain", "clockGhz", "contextSwitch", "nestedTransition",
+                "outsideWindow", CostProfile.LAZY_STATE, "handoff", "derivation", "family"), where);
+        CostProfile central;
         try {
-            return b.build();
+            central = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ProfileException(where + ": " + e.getMessage());
+        }
+        JsonNode family = root.get("family");
+        return family == null ? ProfileFamily.of(central) : family(central, family, where + " family");
+    }
+
+    private static ProfileDomain domain(JsonNode node, String where) {
+        unknownFields(node, List.of("isa", "cpu", "kernel"), where);
+        String isa = text(node, "isa", where).toLowerCase(java.util.Locale.ROOT);
+        Isa parsed = switch (isa) {
+            case "vmx" -> Isa.VMX;
+            case "svm" -> Isa.SVM;
+            default -> throw new ProfileException(where + ": isa must be vmx or svm, not " + isa);
+        };
+        return new ProfileDomain(parsed, text(node, "cpu", where), text(node, "kernel", where));
+    }
+
+    /** Members set parameters of the central profile; what they do not set, they share with it. */
+    private static ProfileFamily family(CostProfile central, JsonNode node, String where) {
+        unknownFields(node, List.of("description", "members"), where);
+        JsonNode members = required(node, "members", where);
+        if (!members.isArray()) {
+            throw new ProfileException(where + ": \"members\" is a list");
+        }
+        List<ProfileFamily.Member> list = new ArrayList<>();
+        for (JsonNode m : members) {
+            String name = text(m, "name", where + " member");
+            String at = where + " member " + name;
+            unknownFields(m, List.of("name", "assumption", "set"), at);
+            CostProfile profile = central;
+            Map<String, Provenance> provenance = new LinkedHashMap<>(central.provenance());
+            JsonNode set = required(m, "set", at);
+            for (Iterator<Map.Entry<String, JsonNode>> it = set.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                String parameter = entry.getKey();
+                try {
+                    profile = profile.withParameter(parameter, nanos(entry.getValue(), central.clockGhz(),
+                            at + " " + parameter));
+                } catch (IllegalArgumentException e) {
+                    throw new ProfileException(at + ": " + e.getMessage());
+                }
+                provenance.put(parameter, provenance(entry.getValue(), at + " " + parameter));
+            }
+            list.add(new ProfileFamily.Member(name, text(m, "assumption", at),
+                    profile.withProvenance(central.name() + "/" + name, central.description(), provenance)));
+        }
+        try {
+            return new ProfileFamily(central, node.has("description") ? node.get("description").asText() : "", list);
+        } catch (IllegalArgumentException e) {
+            throw new ProfileException(where + ": " + e.getMessage());
+        }
+    }
+
+    private static void provenance(CostProfile.Builder b, String key, JsonNode node, String where) {
+        Provenance p = provenance(node, where);
+        b.source(key, p.kind(), p.source());
+    }
+
+    private static Provenance provenance(JsonNode node, String where) {
+        String source = source(node, where);
+        JsonNode kind = node.get("kind");
+        if (kind == null || !kind.isTextual()) {
+            throw new ProfileException(where + ": every number needs a \"kind\": measured, derived, fitted or assumed");
+        }
+        try {
+            return new Provenance(Provenance.Kind.ofWord(kind.asText()), source);
         } catch (IllegalArgumentException e) {
             throw new ProfileException(where + ": " + e.getMessage());
         }
@@ -140,7 +225,7 @@ public final class CostProfiles {
             JsonNode value = node.get(kind.name());
             if (value != null) {
                 cost.accept(kind, nanos(value, ghz, where + " " + field + "." + kind));
-                b.source(key.apply(kind), source(value, where + " " + field + "." + kind));
+                provenance(b, key.apply(kind), value, where + " " + field + "." + kind);
             }
         }
     }
@@ -153,7 +238,7 @@ public final class CostProfiles {
         if (units != 1) {
             throw new ProfileException(where + ": give exactly one of ns, us, cycles");
         }
-        unknownFields(cost, List.of("ns", "us", "cycles", "source", "derived"), where);
+        unknownFields(cost, List.of("ns", "us", "cycles", "kind", "source", "derivation"), where);
         double value;
         if (cost.has("ns")) {
             value = number(cost, "ns", where);

@@ -1,5 +1,7 @@
 package io.smtreplay.smt;
 
+import io.smtreplay.profile.SmtConfigurations;
+
 import io.smtreplay.episode.Level;
 import io.smtreplay.episode.SwitchRole;
 import io.smtreplay.episode.WorldSwitch;

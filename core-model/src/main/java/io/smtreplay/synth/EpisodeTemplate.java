@@ -31,6 +31,16 @@ public record EpisodeTemplate(EpisodeType type, Trap trap, List<Trap> l1Traps, l
         return new EpisodeTemplate(EpisodeType.L2_EXIT_REFLECTED, trap, List.of(l1Traps), l1Ns, 0);
     }
 
+    /**
+     * L2 halts on the stock nested path (KVM as L1 intercepts HLT): L0 reflects the HLT to L1,
+     * L1 finds nothing to run and halts its own vCPU ({@code l1HaltL0Ns} of L0 work, then
+     * {@code waitNs} blocked until the interrupt for L2 arrives), then injects the interrupt into
+     * L2 and resumes it. {@code l1Ns} is L1's handling besides its HLT.
+     */
+    public static EpisodeTemplate reflectedHalt(long l0Ns, long l1Ns, long l1HaltL0Ns, long waitNs) {
+        return reflected(Trap.of(GuestExit.HLT, l0Ns), l1Ns, Trap.idle(l1HaltL0Ns, waitNs));
+    }
+
     /** An L2 exit L0 handles alone. */
     public static EpisodeTemplate handledByL0(Trap trap) {
         return new EpisodeTemplate(EpisodeType.L2_EXIT_HANDLED_BY_L0, trap, List.of(), 0, 0);

@@ -9,6 +9,7 @@ import io.smtreplay.episode.SwitchRole;
 import io.smtreplay.episode.WorldSwitch;
 import io.smtreplay.synth.SynthEvent.Tp;
 import io.smtreplay.trace.ExitReason;
+import io.smtreplay.trace.ExitReasons;
 import io.smtreplay.trace.Isa;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -278,6 +279,7 @@ final class VcpuTimeline {
         long l1Total = jit(episode.l1Ns());
         long chunk = l1Total / (l1Traps.size() + 1);
         long inL1 = 0;
+        long idleInL0 = 0;
         long l1Rip = L1_KERNEL_RIP + (rng.nextInt(0x10000) & ~0x3);
         SwitchRole resumeRole = SwitchRole.NESTED_TRANSITION; // the first resume into L1 carries the reflection
         for (Trap inner : l1Traps) {
@@ -289,7 +291,11 @@ final class VcpuTimeline {
             inL1 += printed(exitAt) - printed(cursor);
             long l0 = jit(inner.l0Ns());
             l0SideEvents(exitAt + l0 / 3, inner, innerExit);
+            l0 += inner.waitNs() > 0 ? jit(inner.waitNs()) : 0; // L1 halted: L0 blocks its thread until a wake-up
             l1Rip += skipped(inner.exit());
+            if (inner.exit() == GuestExit.HLT) {
+                idleInL0 += printed(exitAt + l0) - printed(exitAt);
+            }
             cursor = exitAt + l0;
             entry(cursor, l1Rip);
         }
@@ -313,6 +319,11 @@ final class VcpuTimeline {
         entry(end, l2Resume);
 
         long duration = printed(end) - printed(t0);
+        if (ExitReasons.isIdle(inject.reason)) {
+            // L1 intercepts the idle exit and decides how to wait (halt-polling, its own HLT, the
+            // wake-up): L1's time in the episode and L0's stay in L1's HLT are waiting
+            truth.idle(inL1 + idleInL0);
+        }
         // reported under the reason L1 handled (the projection's D10): EPT_MISCONFIG, not L0's EPT_VIOLATION
         truth.episode(EpisodeType.L2_EXIT_REFLECTED, inject.reason.name(), duration);
         truth.reflectedSplit(duration - inL1, inL1);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.episode.WorldSwitch;
+import io.smtreplay.trace.Isa;
 import io.smtreplay.smt.SmtConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +20,19 @@ class CostProfilesTest {
 
     private static final String VALID = """
             { "name": "mine", "description": "a test CPU",
-              "clockGhz": { "value": 2.0, "source": "spec sheet" },
+              "domain": { "isa": "svm", "cpu": "a test CPU", "kernel": "6.1" },
+              "clockGhz": { "value": 2.0, "kind": "measured", "source": "spec sheet" },
               "contextSwitch": {
-                "L2_TO_L0": { "cycles": 2000, "source": "measured" },
-                "L0_TO_L2": { "us": 0.5, "source": "measured" },
-                "L0_TO_L1": { "ns": 700, "source": "measured" },
-                "L1_TO_L0": { "ns": 600.4, "source": "measured" } },
-              "lazyStatePerReflectedExit": { "ns": 0, "source": "none" },
-              "handoff": { "svt-sw": { "ns": 300, "source": "guess" }, "default": { "ns": 5, "source": "guess" } } }
+                "L2_TO_L0": { "cycles": 2000, "kind": "measured", "source": "measured" },
+                "L0_TO_L2": { "us": 0.5, "kind": "measured", "source": "measured" },
+                "L0_TO_L1": { "ns": 700, "kind": "measured", "source": "measured" },
+                "L1_TO_L0": { "ns": 600.4, "kind": "derived", "source": "measured" } },
+              "lazyStatePerReflectedExit": { "ns": 0, "kind": "assumed", "source": "none" },
+              "handoff": { "svt-sw": { "ns": 300, "kind": "fitted", "source": "guess" },
+                           "default": { "ns": 5, "kind": "assumed", "source": "guess" } },
+              "family": { "description": "what the data cannot decide", "members": [
+                { "name": "slow-handoff", "assumption": "a slower mwait",
+                  "set": { "handoff.svt-sw": { "ns": 900, "kind": "assumed", "source": "a guess" } } } ] } }
             """;
 
     private Path write(String text) throws Exception {
@@ -45,11 +51,44 @@ class CostProfilesTest {
         assertEquals(300, p.handoffNs("svt-sw"));
         assertEquals(5, p.handoffNs("svt-hw"), "unnamed configurations get the default handoff");
         assertEquals("measured", p.sources().get("contextSwitch.L2_TO_L0"));
+        assertEquals(Provenance.Kind.DERIVED, p.provenance().get("contextSwitch.L1_TO_L0").kind());
+        assertEquals(Provenance.Kind.FITTED, p.provenance().get("handoff.svt-sw").kind());
+        assertEquals(Isa.SVM, p.domain().isa());
+        assertEquals("6.1", p.domain().kernel());
+    }
+
+    @Test
+    void aFamilyMemberChangesOnlyWhatItSets() throws Exception {
+        ProfileFamily family = CostProfiles.loadFamily(write(VALID).toString());
+        assertEquals(1, family.members().size());
+        CostProfile member = family.members().get(0).profile();
+        assertEquals(900, member.handoffNs("svt-sw"));
+        assertEquals(family.central().contextSwitchNs(WorldSwitch.L2_TO_L0), member.contextSwitchNs(WorldSwitch.L2_TO_L0));
+        assertEquals(Provenance.Kind.ASSUMED, member.provenance().get("handoff.svt-sw").kind());
+        assertEquals(300, family.central().handoffNs("svt-sw"), "the central profile keeps its own value");
+    }
+
+    @Test
+    void everyNumberMustSayHowItWasObtainedAndEveryProfileItsDomain() throws Exception {
+        ProfileException noKind = assertThrows(ProfileException.class, () -> CostProfiles.load(write(VALID.replace(
+                "{ \"ns\": 700, \"kind\": \"measured\",", "{ \"ns\": 700,")).toString()));
+        assertTrue(noKind.getMessage().contains("contextSwitch.L0_TO_L1") && noKind.getMessage().contains("kind"),
+                noKind.getMessage());
+        ProfileException badKind = assertThrows(ProfileException.class, () -> CostProfiles.load(write(VALID.replace(
+                "\"kind\": \"fitted\"", "\"kind\": \"guessed\"")).toString()));
+        assertTrue(badKind.getMessage().contains("guessed"), badKind.getMessage());
+        ProfileException noDomain = assertThrows(ProfileException.class, () -> CostProfiles.load(write(VALID.replace(
+                "\"domain\"", "\"notdomain\"")).toString()));
+        assertTrue(noDomain.getMessage().contains("domain"), noDomain.getMessage());
+        assertThrows(ProfileException.class, () -> CostProfiles.load(write(VALID.replace(
+                "\"isa\": \"svm\"", "\"isa\": \"arm\"")).toString()));
+        assertThrows(ProfileException.class, () -> CostProfiles.load(write(VALID.replace(
+                "\"handoff.svt-sw\": { \"ns\": 900", "\"lazyStateTypo\": { \"ns\": 900")).toString()));
     }
 
     @Test
     void aNumberWithoutSourceIsRefusedWithWhereItIs() throws Exception {
-        String text = VALID.replace("{ \"ns\": 700, \"source\": \"measured\" }", "{ \"ns\": 700 }");
+        String text = VALID.replace("{ \"ns\": 700, \"kind\": \"measured\", \"source\": \"measured\" }", "{ \"ns\": 700, \"kind\": \"measured\" }");
         ProfileException e = assertThrows(ProfileException.class, () -> CostProfiles.load(write(text).toString()));
         assertTrue(e.getMessage().contains("contextSwitch.L0_TO_L1") && e.getMessage().contains("source"), e.getMessage());
     }

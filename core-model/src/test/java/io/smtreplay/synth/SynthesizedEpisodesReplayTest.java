@@ -48,8 +48,10 @@ class SynthesizedEpisodesReplayTest {
         assertTrue(acc.total().guestL1Ns() <= r.truth().l1GuestNs());
         assertEquals(r.truth().l2GuestNs() + r.truth().l1GuestNs() + r.truth().baselineEpisodeNs(),
                 acc.total().guestNs() + acc.total().baselineNs() + acc.total().waitNs(), "no time lost or made");
-        // the model counts an idle episode's switches as busy and the rest as waiting
-        long idleSwitchesAtMost = r.truth().idleEpisodes() * 2 * 700;
+        // the model counts an idle episode's switch costs as busy and the rest as waiting; a reflected
+        // HLT (L1 intercepts it) pays the nested round trip, L1's HLT and the lazy state too: at most
+        // 10 us of switch costs under the test profiles
+        long idleSwitchesAtMost = r.truth().idleEpisodes() * 10_000;
         assertTrue(acc.total().waitNs() <= r.truth().idleWaitNs() && acc.total().waitNs() >= r.truth().idleWaitNs() - idleSwitchesAtMost,
                 () -> "waiting " + acc.total().waitNs() + " of idle episodes " + r.truth().idleWaitNs());
         assertTrue(acc.cpuTimeSpeedup("svt-hw") >= acc.cpuTimeSpeedup("svt-sw") - 1e-9);

@@ -96,7 +96,9 @@ public final class ReplayJob {
         SingleOutputStreamOperator<AppSpeedup> results = vcpuShares
                 .keyBy(share -> share.app)
                 .window(TumblingEventTimeWindows.of(EventTime.span(settings.window())))
-                .aggregate(new MergeProjections(settings.projector()), new AppWindowResults(settings.profileName()))
+                .aggregate(new MergeProjections(settings.projector()), new AppWindowResults(settings.profileName(),
+                        settings.projector().configurations().stream().collect(java.util.stream.Collectors.toMap(
+                                io.smtreplay.smt.SmtConfiguration::name, io.smtreplay.smt.SmtConfiguration::contexts))))
                 .name("app windows").uid("app-windows");
 
         results.sinkTo(speedups).name("speedups").uid("speedups-sink");

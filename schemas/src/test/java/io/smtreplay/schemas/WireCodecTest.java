@@ -158,6 +158,62 @@ class WireCodecTest {
                 "a skip past the end is a refusal, as a full decode's is");
     }
 
+    /** AppSpeedup as written before the wall-clock fields (issue 10): today's schema less them. */
+    private static Schema appSpeedupBeforeWallClock() {
+        Schema today = AppSpeedup.getClassSchema();
+        List<String> added = List.of("wallClockSpeedup", "waitNs", "projectedWaitNs", "unexplainedWaitNs", "contexts",
+                "wallClockSpeedupLow", "wallClockSpeedupHigh");
+        List<Schema.Field> fields = today.getFields().stream().filter(f -> !added.contains(f.name()))
+                .map(f -> new Schema.Field(f, f.schema())).toList();
+        return Schema.createRecord(today.getName(), today.getDoc(), today.getNamespace(), false, fields);
+    }
+
+    /** An AppSpeedup from a writer before the wall-clock fields decodes with their defaults. */
+    @Test
+    void appSpeedupFromAnOlderWriterGetsTheWallClockDefaults() {
+        Schema older = appSpeedupBeforeWallClock();
+        GenericRecord record = new GenericData.Record(older);
+        record.put("app", "memcached");
+        record.put("windowStartNs", 0L);
+        record.put("windowEndNs", 10L);
+        record.put("config", "svt-hw");
+        record.put("profile", "isca19-table1");
+        record.put("guestNs", 5L);
+        record.put("baselineNs", 10L);
+        record.put("projectedNs", 4L);
+        record.put("speedup", 15.0 / 9.0);
+        record.put("exitsByLevel", Map.of());
+        record.put("exitsByReason", Map.of());
+        record.put("exitMultiplication", null);
+        record.put("episodes", 3L);
+        record.put("incompleteEpisodes", 0L);
+        byte[] bytes = encodeGeneric(older, record);
+
+        AppSpeedup decoded = new WireCodec<AppSpeedup>(AppSpeedup.getClassSchema(), List.of(older)).decode(bytes);
+        assertEquals(15.0 / 9.0, decoded.getSpeedup());
+        assertNull(decoded.getWallClockSpeedup(), "no wall-clock figure from a writer that had none");
+        assertEquals(0L, decoded.getWaitNs());
+        assertEquals(1, decoded.getContexts());
+        assertNull(decoded.getWallClockSpeedupLow());
+    }
+
+    /** A reader from before the wall-clock fields decodes today's AppSpeedup, skipping them. */
+    @Test
+    void anOlderAppSpeedupReaderSkipsTheWallClockFields() throws Exception {
+        AppSpeedup today = AppSpeedup.newBuilder().setApp("netperf").setWindowStartNs(0).setWindowEndNs(10)
+                .setConfig("svt-sw").setGuestNs(5).setBaselineNs(10).setProjectedNs(8).setSpeedup(15.0 / 13.0)
+                .setWallClockSpeedup(1.02).setWaitNs(100).setProjectedWaitNs(100).setUnexplainedWaitNs(100)
+                .setContexts(2).setWallClockSpeedupLow(1.01).setWallClockSpeedupHigh(1.03).build();
+        byte[] bytes = WireCodec.appSpeedups().encode(today);
+        Schema older = appSpeedupBeforeWallClock();
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(AppSpeedup.getClassSchema());
+        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), older, store).decode(bytes);
+        assertEquals(15.0 / 13.0, decoded.get("speedup"));
+        assertEquals("svt-sw", decoded.get("config").toString());
+        assertNull(decoded.getSchema().getField("wallClockSpeedup"));
+    }
+
     private static Schema withExtraField(Schema base) {
         String json = base.toString().replace("\"fields\":[",
                 "\"fields\":[{\"name\":\"collector\",\"type\":\"string\",\"default\":\"unknown-collector\"},");

@@ -29,10 +29,21 @@ public final class AppWindowResults extends ProcessWindowFunction<ProjectionAccu
     static final double[] QUANTILES = {0.5, 0.9, 0.99};
 
     private final String profileName;
+    /** Hardware contexts one vCPU stack occupies, by configuration name (its SMT capacity cost). */
+    private final Map<String, Integer> contexts;
     private transient ContractMetrics metrics;
 
-    public AppWindowResults(String profileName) {
+    public AppWindowResults(String profileName, Map<String, Integer> contexts) {
         this.profileName = profileName;
+        this.contexts = Map.copyOf(contexts);
+    }
+
+    private static Double low(io.smtreplay.projection.TimeBlocks.Interval interval) {
+        return interval == null ? null : interval.low();
+    }
+
+    private static Double high(io.smtreplay.projection.TimeBlocks.Interval interval) {
+        return interval == null ? null : interval.high();
     }
 
     @Override
@@ -67,18 +78,27 @@ public final class AppWindowResults extends ProcessWindowFunction<ProjectionAccu
                     .setBaselineNs(total.baselineNs())
                     .setProjectedNs(total.projectedNs(i))
                     .setSpeedup(total.cpuTimeSpeedup(i))
+                    .setWallClockSpeedup(total.wallClockSpeedup(i))
+                    .setWaitNs(total.waitNs())
+                    .setProjectedWaitNs(total.projectedWaitNs(i))
+                    .setUnexplainedWaitNs(total.unexplainedWaitNs())
+                    .setContexts(contexts.getOrDefault(config, 1))
+                    .setWallClockSpeedupLow(low(acc.wallClockInterval(config)))
+                    .setWallClockSpeedupHigh(high(acc.wallClockInterval(config)))
                     .setExitsByLevel(byLevel)
                     .setExitsByReason(byReason)
                     .setExitMultiplication(multiplication)
                     .setEpisodes(acc.episodes().episodes())
                     .setIncompleteEpisodes(acc.episodes().incomplete())
                     .build());
-            metrics.gauge(ReplayMetrics.PROJECTED_SPEEDUP, total.cpuTimeSpeedup(i), "app", app, "config", config);
+            metrics.gauge(ReplayMetrics.WALL_CLOCK_SPEEDUP, total.wallClockSpeedup(i), "app", app, "config", config);
+            metrics.gauge(ReplayMetrics.CPU_TIME_SPEEDUP, total.cpuTimeSpeedup(i), "app", app, "config", config);
             exportLatency(acc, app, config, i);
         }
         if (multiplication != null) {
             metrics.gauge(ReplayMetrics.EXIT_MULTIPLICATION, multiplication, "app", app);
         }
+        metrics.gauge(ReplayMetrics.UNEXPLAINED_WAIT_RATIO, total.unexplainedWaitShare(), "app", app);
         for (Map.Entry<IncompleteReason, Long> e : acc.episodes().incompleteByReason().entrySet()) {
             metrics.counter(ReplayMetrics.EPISODES_INCOMPLETE_TOTAL, "reason", reasonLabel(e.getKey())).inc(e.getValue());
         }

@@ -15,8 +15,16 @@ public final class ReplayMetrics {
     /** Prefix of every exported name. */
     public static final String PREFIX = "smtreplay_";
 
-    /** Gauge {app, config}: speedup of the app's last complete window. */
-    public static final String PROJECTED_SPEEDUP = "projected_speedup";
+    /**
+     * Gauge {app, config}: wall-clock speedup of the app's last complete window (Σ vCPU timelines
+     * with their waits; the streaming job holds every wait fixed: a lower bound, see
+     * {@link #UNEXPLAINED_WAIT_RATIO}).
+     */
+    public static final String WALL_CLOCK_SPEEDUP = "wall_clock_speedup";
+    /** Gauge {app, config}: CPU-time speedup of the app's last complete window (waits left out). */
+    public static final String CPU_TIME_SPEEDUP = "cpu_time_speedup";
+    /** Gauge {app}: share of the last window's wall time in waits with no visible cause, held fixed. */
+    public static final String UNEXPLAINED_WAIT_RATIO = "unexplained_wait_ratio";
     /** Counter {app, level, reason}: traps into L0 by the level that trapped and the outer exit reason. */
     public static final String EXITS_TOTAL = "exits_total";
     /** Gauge {app}: L0 exits per L2 exit in the app's last window that had L2 exits. */
