@@ -1,9 +1,10 @@
 package io.smtreplay.cli;
 
+import io.smtreplay.ingest.parse.ParallelTraceReader;
 import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.ingest.parse.PartialReadException;
 import io.smtreplay.ingest.parse.ReadSummary;
 import io.smtreplay.ingest.parse.RefusedLine;
-import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.profile.CostProfile;
@@ -20,6 +21,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,10 +104,11 @@ public final class ProjectCommand implements Callable<Integer> {
             return CliSupport.USAGE;
         }
         RejectsFile rejects = rejectsOption.open(files);
-        ProjectReport report;
+        Outcome outcome;
         try (rejects) {
-            report = read(costs, configurations, rejects);
+            outcome = read(costs, configurations, rejects);
         }
+        ProjectReport report = outcome.report();
         PrintWriter writer = new PrintWriter(out, false, StandardCharsets.UTF_8);
         if (json) {
             report.printJson(writer);
@@ -116,25 +119,35 @@ public final class ProjectCommand implements Callable<Integer> {
                 writer.flush();
             }
         }
+        if (outcome.failure() != null) {
+            throw outcome.failure();
+        }
         return CliSupport.OK;
     }
 
+    /** The report of what was read; {@code failure}: a file failed part way, the error to end with after the report. */
+    private record Outcome(ProjectReport report, IOException failure) {
+    }
+
     /**
-     * Reads every file into the projector, refused lines also to {@code rejects}. A file that
-     * cannot be read is named in the error; a failed write to {@code rejects} passes unchanged.
+     * Reads every file into the projector, refused lines also to {@code rejects}; files are parsed
+     * ahead on the machine's cores and projected in file order (see {@link ParallelTraceReader}).
+     * A file that cannot be read is named in the error; one that fails part way (a truncated gzip)
+     * gives the report of the lines before and the error. A failed write to {@code rejects} passes
+     * unchanged.
      */
-    private ProjectReport read(CostProfile costs, List<SmtConfiguration> configurations, RejectsFile rejects)
+    private Outcome read(CostProfile costs, List<SmtConfiguration> configurations, RejectsFile rejects)
             throws IOException {
         TraceProjector projector = new TraceProjector(new Projector(configurations, costs));
-        Map<String, Long> refused = new TreeMap<>();
         Map<String, RefusedLine> examples = new TreeMap<>();
-        long lines = 0;
-        long events = 0;
-        for (String file : files) {
-            String appName = app != null ? app : appOf(file);
-            ReadSummary summary;
-            try {
-                summary = TraceFileReader.read(file, new TraceRecordSink() {
+        String[] reading = new String[1];
+        List<ReadSummary> summaries = new ArrayList<>();
+        IOException partial = null;
+        try {
+            summaries.addAll(ParallelTraceReader.readAll(files, Runtime.getRuntime().availableProcessors(), file -> {
+                reading[0] = file;
+                String appName = app != null ? app : appOf(file);
+                return new TraceRecordSink() {
                     @Override
                     public void onEvent(ParsedEvent parsed) {
                         projector.accept(appName, parsed.source(), parsed.event());
@@ -150,10 +163,19 @@ public final class ProjectCommand implements Callable<Integer> {
                     public void onEventsLost(EventsLost lost) {
                         projector.eventsLost(lost.source(), lost.pcpu());
                     }
-                });
-            } catch (IOException e) {
-                throw new IOException("cannot read " + file + ": " + CliSupport.readReason(e), e);
-            }
+                };
+            }));
+        } catch (PartialReadException e) {
+            summaries.add(e.summary());
+            partial = new IOException("cannot read " + reading[0] + ": " + e.getMessage()
+                    + " (the lines before were read and are counted above)", e);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + reading[0] + ": " + CliSupport.readReason(e), e);
+        }
+        long lines = 0;
+        long events = 0;
+        Map<String, Long> refused = new TreeMap<>();
+        for (ReadSummary summary : summaries) {
             lines += summary.lines();
             events += summary.events();
             summary.refusedByReason().forEach((reason, n) -> refused.merge(reason.code(), n, Long::sum));
@@ -163,9 +185,10 @@ public final class ProjectCommand implements Callable<Integer> {
                 .map(l -> l.reason().code() + " at " + l.source() + ":" + l.lineNumber() + ": " + l.text().strip())
                 .toList();
         String rejectsFile = rejects.path() == null ? null : rejects.path().toString();
-        return new ProjectReport(costs, configurations, projector.byApp(), projector.trackerCounters(),
+        ProjectReport report = new ProjectReport(costs, configurations, projector.byApp(), projector.trackerCounters(),
                 projector.vcpuThreadsByApp(),
                 new ProjectReport.InputSummary(files, lines, events, refused, refusedExamples, rejectsFile));
+        return new Outcome(report, partial);
     }
 
     /**
