@@ -1,7 +1,6 @@
 package io.smtreplay.bench;
 
-import io.smtreplay.cli.CliSupport;
-import io.smtreplay.cli.StatCommand;
+import io.smtreplay.cli.Smtreplay;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -24,11 +23,11 @@ public final class StatCpuTime {
         int rounds = Integer.parseInt(args[2]);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         PrintStream results = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream());
         for (int round = 1; round <= rounds; round++) {
             long cpu = os.getProcessCpuTime();
             long wall = System.nanoTime();
-            int code = CliSupport.run(new StatCommand(), file);
+            int code = Smtreplay.run(discard, System.err, "stat", file);
             cpu = os.getProcessCpuTime() - cpu;
             wall = System.nanoTime() - wall;
             results.printf("round %d: exit %d, %.3f s process CPU, %.3f s wall, %.2f M lines per CPU-second%n", round, code,

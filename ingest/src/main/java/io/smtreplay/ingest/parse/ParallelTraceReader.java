@@ -1,5 +1,7 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.ingest.testing.SharedTraces;
-import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.synth.KernelEra;
 import io.smtreplay.synth.SynthSpec;
 import io.smtreplay.synth.TraceSynthesizer;
 import io.smtreplay.synth.Workload;
 import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.trace.TraceFormat;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
