@@ -40,11 +40,7 @@ public final class ParallelTraceReader {
             }
             return summaries;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, files.size()), r -> {
-            Thread t = new Thread(r, "trace-reader");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = readerThreads(Math.min(threads, files.size()));
         try {
             List<BlockingQueue<Object>> queues = new ArrayList<>();
             for (String file : files) {
@@ -63,6 +59,15 @@ public final class ParallelTraceReader {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** A pool of {@code threads} daemon threads for reading files (a reader never holds the JVM open). */
+    public static ExecutorService readerThreads(int threads) {
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "trace-reader");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The end of one file's records: its summary, or what stopped it. */
