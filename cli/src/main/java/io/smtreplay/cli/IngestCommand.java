@@ -90,7 +90,7 @@ public final class IngestCommand implements Callable<Integer> {
                 if (file.equals("-")) {
                     s = TraceFileReader.read(file, publisher);
                 } else {
-                    try (ProgressBar bar = new ProgressBar(Files.newInputStream(Path.of(file)), Files.size(Path.of(file)),
+                    try (ProgressBar bar = new ProgressBar(TraceFileReader.open(Path.of(file)), Files.size(Path.of(file)),
                             terminal ? err : null, file)) {
                         s = TraceFileReader.read(file, bar, publisher);
                     }

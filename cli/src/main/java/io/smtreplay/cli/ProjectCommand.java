@@ -1,11 +1,11 @@
 package io.smtreplay.cli;
 
-import io.smtreplay.trace.Labels;
-
-import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.ingest.parse.ParallelTraceReader;
+import io.smtreplay.ingest.parse.PartialReadException;
 import io.smtreplay.ingest.parse.ReadSummary;
+import io.smtreplay.trace.Labels;
+import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.trace.RefusedLine;
-import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.profile.CostProfile;
@@ -25,6 +25,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -142,9 +143,9 @@ public final class ProjectCommand implements Callable<Integer> {
         }
         IsaGuard guard = new IsaGuard(family.central(), allowIsaMismatch);
         RejectsFile rejects = rejectsOption.open(files);
-        ProjectReport.InputSummary summary;
+        Outcome outcome;
         try (rejects) {
-            summary = read(input, guard, rejects);
+            outcome = read(input, guard, rejects);
         } catch (IsaGuard.Mismatch e) {
             err.println("smtreplay project: " + e.getMessage());
             return CliSupport.USAGE;
@@ -158,11 +159,14 @@ public final class ProjectCommand implements Callable<Integer> {
                 writer.printf("wrote %s and %s%n", output, SweepTable.svgPath(output));
             }
             writer.flush();
+            if (outcome.failure() != null) {
+                throw outcome.failure();
+            }
             return CliSupport.OK;
         }
         TraceProjector central = projection.central();
         ProjectReport report = new ProjectReport(family.central(), configurations, central.byApp(),
-                central.trackerCounters(), central.vcpuThreadsByApp(), summary)
+                central.trackerCounters(), central.vcpuThreadsByApp(), outcome.summary())
                 .withBands(projection, guard.warning());
         if (json) {
             report.printJson(writer);
@@ -173,24 +177,33 @@ public final class ProjectCommand implements Callable<Integer> {
                 writer.flush();
             }
         }
+        if (outcome.failure() != null) {
+            throw outcome.failure();
+        }
         return CliSupport.OK;
     }
 
+    /** What was read; {@code failure}: a file failed part way, the error to end with after the report. */
+    private record Outcome(ProjectReport.InputSummary summary, IOException failure) {
+    }
+
     /**
-     * Reads every file into the projections, refused lines also to {@code rejects}. A file that
-     * cannot be read is named in the error; a failed write to {@code rejects} passes unchanged.
+     * Reads every file into the projections, refused lines also to {@code rejects}; files are
+     * parsed ahead on the machine's cores and projected in file order (see
+     * {@link ParallelTraceReader}). A file that cannot be read is named in the error; one that
+     * fails part way (a truncated gzip) gives the report of the lines before and the error. A
+     * failed write to {@code rejects} passes unchanged.
      */
-    private ProjectReport.InputSummary read(MultiProjection projector, IsaGuard guard, RejectsFile rejects)
-            throws IOException {
-        Map<String, Long> refused = new TreeMap<>();
+    private Outcome read(MultiProjection projector, IsaGuard guard, RejectsFile rejects) throws IOException {
         Map<String, RefusedLine> examples = new TreeMap<>();
-        long lines = 0;
-        long events = 0;
-        for (String file : files) {
-            String appName = app != null ? app : Labels.appOfFile(file);
-            ReadSummary summary;
-            try {
-                summary = TraceFileReader.read(file, new TraceRecordSink() {
+        String[] reading = new String[1];
+        List<ReadSummary> summaries = new ArrayList<>();
+        IOException partial = null;
+        try {
+            summaries.addAll(ParallelTraceReader.readAll(files, Runtime.getRuntime().availableProcessors(), file -> {
+                reading[0] = file;
+                String appName = app != null ? app : Labels.appOfFile(file);
+                return new TraceRecordSink() {
                     @Override
                     public void onEvent(ParsedEvent parsed) {
                         guard.check(parsed);
@@ -207,10 +220,19 @@ public final class ProjectCommand implements Callable<Integer> {
                     public void onEventsLost(EventsLost lost) {
                         projector.eventsLost(lost.source(), lost.pcpu());
                     }
-                });
-            } catch (IOException e) {
-                throw new IOException("cannot read " + file + ": " + CliSupport.readReason(e), e);
-            }
+                };
+            }));
+        } catch (PartialReadException e) {
+            summaries.add(e.summary());
+            partial = new IOException("cannot read " + reading[0] + ": " + e.getMessage()
+                    + " (the lines before were read and are counted above)", e);
+        } catch (IOException e) {
+            throw new IOException("cannot read " + reading[0] + ": " + CliSupport.readReason(e), e);
+        }
+        long lines = 0;
+        long events = 0;
+        Map<String, Long> refused = new TreeMap<>();
+        for (ReadSummary summary : summaries) {
             lines += summary.lines();
             events += summary.events();
             summary.refusedByReason().forEach((reason, n) -> refused.merge(reason.code(), n, Long::sum));
@@ -220,6 +242,7 @@ public final class ProjectCommand implements Callable<Integer> {
                 .map(l -> l.reason().code() + " at " + l.source() + ":" + l.lineNumber() + ": " + l.text().strip())
                 .toList();
         String rejectsFile = rejects.path() == null ? null : rejects.path().toString();
-        return new ProjectReport.InputSummary(files, lines, events, refused, refusedExamples, rejectsFile);
+        return new Outcome(new ProjectReport.InputSummary(files, lines, events, refused, refusedExamples, rejectsFile),
+                partial);
     }
 }

@@ -3,6 +3,7 @@ package io.smtreplay.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.smtreplay.ingest.parse.EventView;
+import io.smtreplay.ingest.parse.ParallelTraceReader;
 import io.smtreplay.ingest.parse.PartialReadException;
 import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.ingest.parse.ReadSummary;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -95,11 +95,7 @@ public final class StatCommand implements Callable<Integer> {
             }
             return failure;
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "stat-reader");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = ParallelTraceReader.readerThreads(threads);
         try {
             List<Future<FileStat>> pending = new ArrayList<>();
             for (String file : files) {

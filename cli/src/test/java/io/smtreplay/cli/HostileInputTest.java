@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smtreplay.ingest.testing.SharedTraces;
+import io.smtreplay.ingest.testing.CommandRun;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,7 @@ class HostileInputTest {
     }
 
     private static Result stat(String... args) {
-        var run = Cli.run("stat", args);
+        CommandRun run = Cli.run("stat", args);
         return new Result(run.code(), run.out(), run.err());
     }
 

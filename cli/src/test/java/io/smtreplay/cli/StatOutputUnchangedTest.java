@@ -3,9 +3,6 @@ package io.smtreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.smtreplay.ingest.testing.SharedTraces;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

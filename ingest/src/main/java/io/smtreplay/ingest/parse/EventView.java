@@ -1,7 +1,6 @@
 package io.smtreplay.ingest.parse;
 
 import io.smtreplay.trace.ParsedEvent;
-
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.Isa;

@@ -13,6 +13,8 @@ import io.smtreplay.synth.SynthSpec;
 import io.smtreplay.synth.TraceSynthesizer;
 import io.smtreplay.synth.Workload;
 import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.trace.TraceFormat;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
