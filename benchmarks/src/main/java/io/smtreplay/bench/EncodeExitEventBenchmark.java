@@ -1,9 +1,9 @@
 package io.smtreplay.bench;
 
-import io.smtreplay.ingest.ExitEventMapping;
-import io.smtreplay.ingest.Labels;
-import io.smtreplay.ingest.parse.ParsedEvent;
-import io.smtreplay.ingest.parse.RefusedLine;
+import io.smtreplay.schemas.ExitEventMapping;
+import io.smtreplay.trace.Labels;
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.schemas.ExitEvent;

@@ -8,7 +8,7 @@ import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.projection.TraceProjector;
 import io.smtreplay.profile.CostProfile;
-import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.smt.SmtConfiguration;
 import io.smtreplay.trace.TraceEvent;
 import java.lang.management.ManagementFactory;

@@ -1,7 +1,7 @@
 package io.smtreplay.bench;
 
-import io.smtreplay.ingest.parse.ParsedEvent;
-import io.smtreplay.ingest.parse.RefusedLine;
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.trace.TraceEvent;

@@ -1,7 +1,7 @@
 package io.smtreplay.bench;
 
 import io.smtreplay.profile.CostProfile;
-import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.synth.GroundTruth;
 import io.smtreplay.synth.KernelEra;
 import io.smtreplay.synth.SynthSpec;

@@ -1,5 +1,7 @@
 package io.smtreplay.ingest;
 
+import io.smtreplay.trace.Labels;
+
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -34,8 +36,8 @@ public final class IngestMetrics implements AutoCloseable {
         refused.labelValues(labels.host(), labels.app(), reason).inc();
     }
 
-    public void sendError() {
-        sendErrors.inc();
+    public void sendErrors(long n) {
+        sendErrors.inc(n);
     }
 
     @Override

@@ -1,9 +1,12 @@
 package io.smtreplay.ingest;
 
+import io.smtreplay.schemas.ExitEventMapping;
+import io.smtreplay.trace.Labels;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.smtreplay.ingest.parse.CollectingSink;
-import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.testing.SharedTraces;
 import io.smtreplay.schemas.ExitEvent;

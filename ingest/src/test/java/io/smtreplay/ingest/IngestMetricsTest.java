@@ -1,5 +1,7 @@
 package io.smtreplay.ingest;
 
+import io.smtreplay.trace.Labels;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;

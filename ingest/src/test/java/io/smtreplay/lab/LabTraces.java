@@ -1,8 +1,8 @@
 package io.smtreplay.lab;
 
-import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.ingest.parse.ReadSummary;
-import io.smtreplay.ingest.parse.RefusedLine;
+import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.trace.TraceEvent;

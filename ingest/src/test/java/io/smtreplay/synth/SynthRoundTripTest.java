@@ -5,14 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.episode.EpisodeType;
 import io.smtreplay.episode.TrackerCounters;
-import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.ingest.parse.ReadSummary;
-import io.smtreplay.ingest.parse.RefusalReason;
-import io.smtreplay.ingest.parse.RefusedLine;
+import io.smtreplay.trace.RefusalReason;
+import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.profile.CostProfile;
-import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.projection.ReasonStats;

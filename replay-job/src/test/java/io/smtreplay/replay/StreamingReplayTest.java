@@ -1,21 +1,23 @@
 package io.smtreplay.replay;
 
+
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smtreplay.ingest.ExitEventMapping;
+import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.profile.CostProfile;
-import io.smtreplay.profiles.CostProfiles;
+import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.projection.TraceProjector;
-import io.smtreplay.replay.embedded.EmbeddedKafka;
-import io.smtreplay.replay.embedded.ExitEventProducer;
-import io.smtreplay.replay.embedded.RunInput;
-import io.smtreplay.replay.embedded.CommittedTopic;
+import io.smtreplay.kafka.local.InProcessKafka;
+import io.smtreplay.kafka.ExitEventProducer;
+import io.smtreplay.ingest.SynthInput;
+import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.replay.testing.CorruptMessages;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.KafkaEndpoints;
@@ -96,16 +98,16 @@ class StreamingReplayTest {
             new SynthSpec(Workload.NETPERF_RR, TraceFormat.FTRACE, KernelEra.V5_10, Isa.SVM, 2, 9_000_000, 2, null, true),
             new SynthSpec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, 2, 9_000_000, 3, null, false));
 
-    private static EmbeddedKafka kafka;
+    private static InProcessKafka kafka;
     private static CostProfile profile;
-    private static RunInput input;
+    private static SynthInput input;
     private static List<AppSpeedup> inOrderResults;
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = EmbeddedKafka.start();
+        kafka = InProcessKafka.start();
         profile = CostProfiles.defaultProfile();
-        input = RunInput.ofSynth(SPECS, profile);
+        input = SynthInput.of(SPECS, profile);
     }
 
     @AfterAll
@@ -113,7 +115,7 @@ class StreamingReplayTest {
         if (kafka != null) {
             kafka.close();
         }
-        EmbeddedKafka.deleteTree(CHECKPOINTS);
+        InProcessKafka.deleteTree(CHECKPOINTS);
     }
 
     @Test
@@ -383,7 +385,7 @@ class StreamingReplayTest {
         Configuration config = new Configuration();
         config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, CHECKPOINTS.toUri().toString());
-        // as LocalFlink does: no /tmp/flink-web-upload left behind
+        // as the local runner does: no /tmp/flink-web-upload left behind
         config.set(org.apache.flink.configuration.WebOptions.UPLOAD_DIR, CHECKPOINTS.resolve("web-upload").toString());
         return config;
     }

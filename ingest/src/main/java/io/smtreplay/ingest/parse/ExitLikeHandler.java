@@ -1,5 +1,7 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.RefusalReason;
+
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.ExitReasons;
 import io.smtreplay.trace.Isa;

@@ -1,5 +1,7 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.RefusalReason;
+
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.TraceEvent;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.RefusalReason;
+
 import io.smtreplay.trace.Isa;
 import io.smtreplay.trace.NestedEntry;
 import io.smtreplay.trace.TraceEvent;

@@ -1,5 +1,7 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.RefusalReason;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;

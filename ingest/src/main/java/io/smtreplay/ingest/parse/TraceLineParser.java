@@ -1,5 +1,9 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusalReason;
+import io.smtreplay.trace.RefusedLine;
+
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.TraceEvent;
 import io.smtreplay.trace.TraceFormat;

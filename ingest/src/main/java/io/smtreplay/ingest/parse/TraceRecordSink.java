@@ -1,5 +1,9 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusalReason;
+import io.smtreplay.trace.RefusedLine;
+
 /** Receives, in file order, every event and every refused line of a source. */
 public interface TraceRecordSink {
     void onEvent(ParsedEvent event);

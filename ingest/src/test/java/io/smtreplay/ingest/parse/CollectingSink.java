@@ -1,5 +1,8 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,7 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.RefusalReason;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;

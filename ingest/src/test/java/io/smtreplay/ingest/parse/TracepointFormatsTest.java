@@ -1,5 +1,8 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.RefusalReason;
+import io.smtreplay.trace.RefusedLine;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,7 @@
 package io.smtreplay.replay.function;
 
+import io.smtreplay.replay.ReplayJob;
+
 import io.smtreplay.episode.EpisodeTracker;
 import io.smtreplay.projection.ProjectionAccumulator;
 import java.io.Serializable;

@@ -1,5 +1,7 @@
 package io.smtreplay.replay.metrics;
 
+import io.smtreplay.trace.Labels;
+
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.HTTPServer;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package io.smtreplay.replay.wire;
 
+import io.smtreplay.replay.EventTime;
+
 import io.smtreplay.schemas.WireCodec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;

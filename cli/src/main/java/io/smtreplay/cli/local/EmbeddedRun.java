@@ -1,0 +1,131 @@
+package io.smtreplay.cli.local;
+
+import io.smtreplay.ingest.SynthInput;
+import io.smtreplay.ingest.TimeMergedFiles;
+import io.smtreplay.ingest.parse.ReadSummary;
+import io.smtreplay.schemas.ExitEventMapping;
+import io.smtreplay.trace.Labels;
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import io.smtreplay.kafka.CommittedTopic;
+import io.smtreplay.kafka.ExitEventProducer;
+import io.smtreplay.kafka.local.InProcessKafka;
+
+import io.smtreplay.replay.ReplayJob;
+import io.smtreplay.replay.ReplaySettings;
+import io.smtreplay.cli.SpeedupTable;
+import io.smtreplay.replay.wire.KafkaEndpoints;
+import io.smtreplay.replay.wire.Topics;
+import io.smtreplay.schemas.AppSpeedup;
+import io.smtreplay.schemas.WireCodec;
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * {@code smtreplay run}: an in-process Kafka broker and Flink MiniCluster, the input published,
+ * the job run to the end of it, the results read back from the results topic. Closing it stops
+ * both and deletes the broker's directory.
+ */
+public final class EmbeddedRun implements AutoCloseable {
+
+    private final InProcessKafka kafka;
+    private final LocalFlink flink;
+    private final PrintStream log;
+
+    private EmbeddedRun(InProcessKafka kafka, LocalFlink flink, PrintStream log) {
+        this.kafka = kafka;
+        this.flink = flink;
+        this.log = log;
+    }
+
+    public static EmbeddedRun start(int parallelism, int metricsPort, PrintStream log) throws Exception {
+        long t0 = System.nanoTime();
+        InProcessKafka kafka = InProcessKafka.start();
+        try {
+            kafka.createTopics(Topics.DEFAULT.partitions(parallelism));
+            log.printf("kafka: in-process broker on %s (%.1f s)%n", kafka.bootstrapServers(), seconds(t0));
+            LocalFlink flink = LocalFlink.start(parallelism, metricsPort);
+            log.printf("flink: local MiniCluster, %d slot(s); metrics on http://localhost:%d/metrics (%.1f s)%n",
+                    parallelism, metricsPort, seconds(t0));
+            return new EmbeddedRun(kafka, flink, log);
+        } catch (Exception | Error e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    /**
+     * Publishes trace files, streamed and merged in time order (each file its own host, its app
+     * by {@link Labels#appOfFile}), refused lines to the dead-letter topic.
+     */
+    public List<ReadSummary> publishFiles(List<Path> files) throws IOException, InterruptedException {
+        List<TimeMergedFiles.Input> inputs = files.stream().map(f -> new TimeMergedFiles.Input(f.toString(),
+                new Labels(f.getFileName().toString(), null, Labels.appOfFile(f.toString())))).toList();
+        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits())) {
+            List<ReadSummary> read = TimeMergedFiles.read(inputs, new TimeMergedFiles.Sink() {
+                @Override
+                public void onEvent(Labels labels, ParsedEvent event) {
+                    producer.publish(ExitEventMapping.toAvro(event, labels));
+                }
+
+                @Override
+                public void onRefused(Labels labels, RefusedLine refused) {
+                    producer.publishRefused(Topics.DEFAULT.deadLetters(), ExitEventMapping.toAvro(refused, labels));
+                }
+            });
+            producer.flush();
+            return read;
+        }
+    }
+
+    /** Publishes a synthesized input's events, in time order. */
+    public void publish(SynthInput input) {
+        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits())) {
+            input.events().forEach(producer::publish);
+            producer.flush();
+        }
+    }
+
+    /** Replays everything on the exits topic, then returns the committed results. */
+    public List<AppSpeedup> replay(ReplaySettings settings) throws Exception {
+        long t0 = System.nanoTime();
+        KafkaEndpoints kafkaIo = new KafkaEndpoints(kafka.bootstrapServers(), Topics.DEFAULT, "smtreplay-run");
+        Configuration config = ReplayJob.environmentConfiguration();
+        // a local run reports a failure instead of retrying forever
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 2);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        new ReplayJob(settings, kafkaIo.exits(true), kafkaIo.speedups(), kafkaIo.deadLetters()).build(env);
+        flink.execute(env);
+        List<AppSpeedup> results = CommittedTopic.readAll(kafka.bootstrapServers(), Topics.DEFAULT.speedups(), WireCodec.appSpeedups());
+        log.printf("replay: %d result(s) in %.1f s%n", results.size(), seconds(t0));
+        return results;
+    }
+
+    public static void print(List<AppSpeedup> results, PrintStream out) {
+        new SpeedupTable(results).print(out);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            flink.close();
+        } finally {
+            kafka.close();
+        }
+    }
+
+    static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}

@@ -1,8 +1,0 @@
-package io.smtreplay.ingest.parse;
-
-/**
- * A line that is not an event, with why. {@code text} is the raw line as read (before quote
- * stripping), {@code lineNumber} counts from 1.
- */
-public record RefusedLine(String source, long lineNumber, RefusalReason reason, String detail, String text) {
-}

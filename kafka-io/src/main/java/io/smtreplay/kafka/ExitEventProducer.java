@@ -1,0 +1,59 @@
+package io.smtreplay.kafka;
+
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.ExitEventMapping;
+import io.smtreplay.schemas.RejectedLine;
+import io.smtreplay.schemas.WireCodec;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Publishes already-mapped {@link ExitEvent}s (and refused lines) in the order given, keyed by
+ * host and vCPU thread so that one vCPU's events stay in one partition, in order. For the local
+ * runner, the tests and the benchmarks; {@code ingest} publishes through the same
+ * {@link WireProducer}.
+ */
+public final class ExitEventProducer implements AutoCloseable {
+
+    private final WireProducer producer;
+    private final WireCodec<ExitEvent> events = WireCodec.exitEvents();
+    private final WireCodec<RejectedLine> refused = WireCodec.rejectedLines();
+    private final String topic;
+
+    public ExitEventProducer(String bootstrap, String topic) {
+        this.producer = new WireProducer(bootstrap);
+        this.topic = topic;
+    }
+
+    public void publish(ExitEvent e) {
+        producer.send(topic, ExitEventMapping.partitionKey(e).getBytes(StandardCharsets.UTF_8), events.encode(e));
+    }
+
+    /** A message as it is, for tests that publish bytes no codec would write. */
+    public void publishRaw(byte[] key, byte[] value) {
+        producer.send(topic, key, value);
+    }
+
+    /** A refused line, to the dead-letter topic {@code dlqTopic}. */
+    public void publishRefused(String dlqTopic, RejectedLine line) {
+        byte[] key = line.getSource() == null ? null : line.getSource().getBytes(StandardCharsets.UTF_8);
+        producer.send(dlqTopic, key, refused.encode(line));
+    }
+
+    public long published() {
+        return producer.sent();
+    }
+
+    /** @throws IllegalStateException naming how many records the broker did not acknowledge */
+    public void flush() {
+        try {
+            producer.flush();
+        } catch (WireProducer.DeliveryException e) {
+            throw new IllegalStateException(e.getMessage() + " (topic " + topic + ")", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
