@@ -9,10 +9,10 @@ import io.smtreplay.trace.Isa;
  * {@code vmcs:} VMX). Sticky: once a source shows an unambiguous name, later ambiguous names
  * (bare numbers) are read under that ISA. A host runs one ISA, so a trace file has one.
  */
-final class IsaContext {
+public final class IsaContext {
     private Isa isa = Isa.UNKNOWN;
 
-    Isa current() {
+    public Isa current() {
         return isa;
     }
 
@@ -22,7 +22,7 @@ final class IsaContext {
         }
     }
 
-    void learn(Isa seen) {
+    public void learn(Isa seen) {
         if (isa == Isa.UNKNOWN && seen != Isa.UNKNOWN) {
             isa = seen;
         }

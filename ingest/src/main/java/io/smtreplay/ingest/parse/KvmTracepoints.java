@@ -7,7 +7,7 @@ import java.util.Set;
  * ({@code kvm:kvm_exit}); ftrace and trace-cmd do not, so there the name decides: every kvm
  * tracepoint is called {@code kvm_*} except a few kvm/kvmmmu ones listed here.
  */
-final class KvmTracepoints {
+public final class KvmTracepoints {
     private static final Set<String> KVM_SYSTEMS = Set.of("kvm", "kvmmmu");
     private static final Set<String> NOT_KVM_PREFIXED = Set.of("vcpu_match_mmio", "fast_page_fault", "mark_mmio_spte",
             "handle_mmio_page_fault", "check_mmio_spte");
@@ -15,7 +15,7 @@ final class KvmTracepoints {
     private KvmTracepoints() {
     }
 
-    static boolean isKvm(String system, String name) {
+    public static boolean isKvm(String system, String name) {
         if (system != null) {
             return KVM_SYSTEMS.contains(system);
         }

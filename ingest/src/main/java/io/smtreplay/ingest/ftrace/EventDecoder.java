@@ -1,0 +1,327 @@
+package io.smtreplay.ingest.ftrace;
+
+import io.smtreplay.ingest.parse.EventsLost;
+import io.smtreplay.ingest.parse.IsaContext;
+import io.smtreplay.ingest.parse.KvmTracepoints;
+import io.smtreplay.ingest.parse.ParsedEvent;
+import io.smtreplay.ingest.parse.ReadSummary;
+import io.smtreplay.ingest.parse.RefusalReason;
+import io.smtreplay.ingest.parse.RefusedLine;
+import io.smtreplay.ingest.parse.TraceRecordSink;
+import io.smtreplay.trace.EventKind;
+import io.smtreplay.trace.ExitReasons;
+import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.NestedEntry;
+import io.smtreplay.trace.TraceEvent;
+import io.smtreplay.trace.TraceFormat;
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.IntFunction;
+
+/**
+ * Turns ring-buffer records of one source into the events the text parsers produce, reading every
+ * field by name through the kernel's format files. Stateful per source, like the text parser: it
+ * numbers records, counts refusals, and keeps the ISA learnt so far ({@code isa} fields teach it;
+ * events without one carry the ISA known at that point, as in text).
+ *
+ * <p>What each kind of event takes from its fields (names of every kernel since 4.x are tried):
+ * <ul>
+ *   <li>{@code kvm_exit}, {@code kvm_nested_vmexit}, {@code kvm_nested_vmexit_inject}: the reason from
+ *       {@code exit_reason}/{@code exit_code} under {@code isa} (or, without that field, the ISA the
+ *       print format's reason table names), rip, info1/2, intr_info, error_code and vcpu_id;</li>
+ *   <li>{@code kvm_entry}: vcpu_id and rip; {@code kvm_nested_vmenter}/{@code kvm_nested_vmrun}: the
+ *       nested-entry fields; {@code kvm_nested_intr_vmexit}: rip;</li>
+ *   <li>any other kvm event: the vCPU when its print format starts with it ({@code "vcpu %u ..."}).</li>
+ * </ul>
+ * The payload is every non-common field as {@code name=value} (hex where the kernel prints that
+ * field in hex, text for strings, {@code ARRAY[..]} for byte arrays): there is no printed text in
+ * binary data. Records of other trace systems are refused as {@code not-kvm-event}; a record whose
+ * type id has no format, or that is shorter than its format, as {@code unrecognized}/{@code truncated}.
+ * A record's "line number" is its ordinal in the source, from 1, counting lost-event marks.
+ */
+public final class EventDecoder {
+    private final EventFormats formats;
+    private final String source;
+    private final IntFunction<String> comms;
+    private final IsaContext isa = new IsaContext();
+    private final Map<Integer, Plan> plans = new HashMap<>();
+    private final Map<RefusalReason, Long> refused = new EnumMap<>(RefusalReason.class);
+    private final StringBuilder text = new StringBuilder(256);
+    private long records;
+    private long events;
+
+    /**
+     * @param formats the formats of the kernel that wrote the records
+     * @param source  the name events and refusals carry (a file, a capture id)
+     * @param comms   the command name of a thread id ({@link #traceCmdComms} for a trace.dat's saved command lines)
+     */
+    public EventDecoder(EventFormats formats, String source, IntFunction<String> comms) {
+        this.formats = formats;
+        this.source = source;
+        this.comms = comms;
+    }
+
+    /** trace-cmd's naming: {@code <idle>} for thread 0, the saved name, else {@code <...>}. */
+    public static IntFunction<String> traceCmdComms(Map<Integer, String> saved) {
+        return pid -> pid == 0 ? "<idle>" : saved.getOrDefault(pid, "<...>");
+    }
+
+    /** Decodes every record of a decoded page of {@code cpu}, in order, lost events first. */
+    public void decodePage(DecodedPage page, int cpu, TraceRecordSink sink) {
+        if (page.missedEvents()) {
+            eventsLost(cpu, page.lostEvents(), sink);
+        }
+        for (int i = 0; i < page.recordCount(); i++) {
+            decode(page.buffer(), page.recordOffset(i), page.recordLength(i), page.timestamp(i), cpu, sink);
+        }
+    }
+
+    /**
+     * The kernel lost events on {@code cpu} before what comes next: refused as trace-cmd prints it
+     * ({@code CPU:1 [LOST 42 EVENTS]}) and signalled as {@link TraceRecordSink#onEventsLost}.
+     *
+     * @param count how many, or {@link DecodedPage#LOST_UNKNOWN}
+     */
+    public void eventsLost(int cpu, long count, TraceRecordSink sink) {
+        long line = ++records;
+        boolean known = count != DecodedPage.LOST_UNKNOWN;
+        String mark = known ? "CPU:" + cpu + " [LOST " + count + " EVENTS]" : "CPU:" + cpu + " [LOST EVENTS]";
+        refuse(sink, line, RefusalReason.EVENTS_LOST,
+                "the ring buffer lost " + (known ? count + " " : "") + "events on CPU " + cpu, mark);
+        sink.onEventsLost(new EventsLost(source, line, cpu, known ? count : 0));
+    }
+
+    /** Decodes one record: its bytes are {@code buffer[offset, offset + length)}, {@code common_type} first. */
+    public void decode(ByteBuffer buffer, int offset, int length, long timestampNs, int cpu, TraceRecordSink sink) {
+        long line = ++records;
+        FieldLayout typeField = formats.commonType();
+        if (length < typeField.offset() + typeField.size() || length < formats.commonPid().offset() + 4) {
+            refuse(sink, line, RefusalReason.TRUNCATED, "record of " + length + " bytes has no common fields", "");
+            return;
+        }
+        int id = (int) read(buffer, offset, typeField);
+        Plan plan = plans.get(id);
+        if (plan == null) {
+            EventFormat format = formats.byId(id);
+            if (format == null) {
+                refuse(sink, line, RefusalReason.UNRECOGNIZED, "event type " + id + " has no format in this trace",
+                        "common_type=" + id);
+                return;
+            }
+            plan = new Plan(format);
+            plans.put(id, plan);
+        }
+        if (!plan.kvm) {
+            refuse(sink, line, RefusalReason.NOT_KVM_EVENT, "event " + plan.format.system() + ":" + plan.format.name(),
+                    plan.format.name());
+            return;
+        }
+        if (length < plan.minLength) {
+            refuse(sink, line, RefusalReason.TRUNCATED, plan.format.name() + " record of " + length
+                    + " bytes, its format needs " + plan.minLength, plan.format.name());
+            return;
+        }
+        int pid = (int) read(buffer, offset, formats.commonPid());
+        TraceEvent.Builder b = TraceEvent.builder(plan.format.name())
+                .timestampNs(timestampNs)
+                .tid(pid)
+                .comm(comms.apply(pid))
+                .pcpu(cpu);
+        plan.fill(buffer, offset, length, b);
+        b.payload(payload(plan, buffer, offset, length));
+        sink.onEvent(new ParsedEvent(source, line, events++, b.build()));
+    }
+
+    /** What was decoded so far: records (events, refusals and lost-event marks), events, refusals by reason. */
+    public ReadSummary summary() {
+        return new ReadSummary(source, records == 0 ? null : TraceFormat.TRACE_CMD, records, events, refused);
+    }
+
+    private void refuse(TraceRecordSink sink, long line, RefusalReason reason, String detail, String what) {
+        refused.merge(reason, 1L, Long::sum);
+        sink.onRefused(new RefusedLine(source, line, reason, detail, what));
+    }
+
+    private String payload(Plan plan, ByteBuffer buffer, int offset, int length) {
+        StringBuilder s = text;
+        s.setLength(0);
+        FieldLayout[] fields = plan.payloadFields;
+        for (int i = 0; i < fields.length; i++) {
+            FieldLayout f = fields[i];
+            if (i > 0) {
+                s.append(' ');
+            }
+            s.append(f.name()).append('=');
+            if (f.isNumber()) {
+                long v = read(buffer, offset, f);
+                if (plan.hex[i]) {
+                    s.append("0x").append(Long.toHexString(v));
+                } else if (f.signed()) {
+                    s.append(v);
+                } else {
+                    s.append(Long.toUnsignedString(v));
+                }
+            } else if (f.isText()) {
+                appendText(s, buffer, offset, length, f);
+            } else {
+                appendBytes(s, buffer, offset, length, f);
+            }
+        }
+        return s.toString();
+    }
+
+    private static void appendText(StringBuilder s, ByteBuffer buffer, int offset, int length, FieldLayout f) {
+        int start = offset + f.offset();
+        int len = f.size();
+        if (f.dataLoc()) {
+            int loc = (int) read(buffer, offset, f);
+            start = offset + (loc & 0xffff) + (f.type().startsWith("__rel_loc") ? f.offset() + f.size() : 0);
+            len = loc >>> 16;
+        }
+        int end = Math.min(start + len, offset + length);
+        for (int i = start; i < end; i++) {
+            byte c = buffer.get(i);
+            if (c == 0) {
+                break;
+            }
+            s.append(c >= 0x20 && c < 0x7f ? (char) c : '?');
+        }
+    }
+
+    private static void appendBytes(StringBuilder s, ByteBuffer buffer, int offset, int length, FieldLayout f) {
+        int start = offset + f.offset();
+        int end = Math.min(start + f.size(), offset + length);
+        s.append("ARRAY[");
+        for (int i = start; i < end; i++) {
+            if (i > start) {
+                s.append(", ");
+            }
+            int v = buffer.get(i) & 0xff;
+            s.append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
+        }
+        s.append(']');
+    }
+
+    /** A field's value: sign-extended when the kernel declared it signed, else zero-extended. */
+    static long read(ByteBuffer b, int recordOffset, FieldLayout f) {
+        int at = recordOffset + f.offset();
+        return switch (f.size()) {
+            case 1 -> f.signed() ? b.get(at) : b.get(at) & 0xffL;
+            case 2 -> f.signed() ? b.getShort(at) : b.getShort(at) & 0xffffL;
+            case 4 -> f.signed() ? b.getInt(at) : b.getInt(at) & 0xffff_ffffL;
+            case 8 -> b.getLong(at);
+            default -> 0;
+        };
+    }
+
+    private static Long optional(ByteBuffer b, int offset, FieldLayout f) {
+        return f == null ? null : read(b, offset, f);
+    }
+
+    /** Which fields of one event format mean what, resolved once per format. */
+    private final class Plan {
+        final EventFormat format;
+        final boolean kvm;
+        final EventKind kind;
+        final int minLength;
+        final FieldLayout[] payloadFields;
+        final boolean[] hex;
+        final Isa printedIsa;
+        final FieldLayout isaField;
+        final FieldLayout reason;
+        final FieldLayout rip;
+        final FieldLayout info1;
+        final FieldLayout info2;
+        final FieldLayout intrInfo;
+        final FieldLayout errorCode;
+        final FieldLayout vcpu;
+        final FieldLayout vmcb;
+        final FieldLayout nestedRip;
+        final FieldLayout intCtl;
+        final FieldLayout eventInj;
+        final FieldLayout tdp;
+        final FieldLayout guestPgd;
+
+        Plan(EventFormat format) {
+            this.format = format;
+            this.kvm = KvmTracepoints.isKvm(format.system(), format.name());
+            this.kind = EventKind.ofTracepoint(format.name());
+            PrintFormat print = PrintFormat.parse(format.printFmt());
+            int min = 0;
+            java.util.List<FieldLayout> own = new java.util.ArrayList<>();
+            for (FieldLayout f : format.fields().values()) {
+                if (!f.dataLoc()) {
+                    min = Math.max(min, f.offset() + f.size());
+                }
+                if (!f.name().startsWith("common_")) {
+                    own.add(f);
+                }
+            }
+            this.minLength = min;
+            this.payloadFields = own.toArray(new FieldLayout[0]);
+            this.hex = new boolean[payloadFields.length];
+            for (int i = 0; i < payloadFields.length; i++) {
+                hex[i] = print.printsInHex(payloadFields[i].name());
+            }
+            this.isaField = number(format.field("isa"));
+            // kernels without an isa field print one vendor's table: its names say which
+            this.printedIsa = print.mentions("VMRESUME") || print.mentions("EPT_VIOLATION") ? Isa.VMX
+                    : print.mentions("vmrun") || print.mentions("npf") ? Isa.SVM : Isa.UNKNOWN;
+            boolean exitLike = kind == EventKind.EXIT || kind == EventKind.NESTED_VMEXIT || kind == EventKind.NESTED_VMEXIT_INJECT;
+            this.reason = exitLike ? number(format.firstField("exit_reason", "exit_code")) : null;
+            this.rip = number(switch (kind) {
+                case EXIT, NESTED_VMEXIT, NESTED_VMEXIT_INJECT -> format.firstField("guest_rip", "rip");
+                case ENTRY, NESTED_VMENTER, NESTED_INTR_VMEXIT -> format.field("rip");
+                default -> null;
+            });
+            this.info1 = exitLike ? number(format.firstField("info1", "exit_info1")) : null;
+            this.info2 = exitLike ? number(format.firstField("info2", "exit_info2")) : null;
+            this.intrInfo = exitLike ? number(format.firstField("intr_info", "exit_int_info")) : null;
+            this.errorCode = exitLike ? number(format.firstField("error_code", "exit_int_info_err")) : null;
+            String leading = print.leadingVcpuField();
+            this.vcpu = number(switch (kind) {
+                case EXIT, NESTED_VMEXIT, NESTED_VMEXIT_INJECT, ENTRY -> format.field("vcpu_id");
+                default -> leading == null ? null : format.field(leading);
+            });
+            boolean nested = kind == EventKind.NESTED_VMENTER;
+            this.vmcb = nested ? number(format.field("vmcb")) : null;
+            this.nestedRip = nested ? number(format.firstField("nested_rip", "nrip")) : null;
+            this.intCtl = nested ? number(format.field("int_ctl")) : null;
+            this.eventInj = nested ? number(format.field("event_inj")) : null;
+            this.tdp = nested ? number(format.firstField("tdp_enabled", "npt")) : null;
+            this.guestPgd = nested ? number(format.field("guest_pgd")) : null;
+        }
+
+        private FieldLayout number(FieldLayout f) {
+            return f != null && f.isNumber() ? f : null;
+        }
+
+        void fill(ByteBuffer b, int o, int length, TraceEvent.Builder e) {
+            if (isaField != null) {
+                isa.learn(Isa.fromKernelValue((int) read(b, o, isaField)));
+            } else if (reason != null) {
+                isa.learn(printedIsa);
+            }
+            if (reason != null) {
+                Isa own = isaField != null ? Isa.fromKernelValue((int) read(b, o, isaField)) : printedIsa;
+                e.reason(ExitReasons.byCode(own == Isa.UNKNOWN ? isa.current() : own, read(b, o, reason)));
+                e.info1(optional(b, o, info1)).info2(optional(b, o, info2))
+                        .intrInfo(optional(b, o, intrInfo)).errorCode(optional(b, o, errorCode));
+            }
+            if (vcpu != null) {
+                e.vcpu((int) read(b, o, vcpu));
+            }
+            if (rip != null) {
+                e.guestRip(read(b, o, rip));
+            }
+            if (kind == EventKind.NESTED_VMENTER && rip != null && vmcb != null && nestedRip != null && intCtl != null
+                    && eventInj != null) {
+                e.nestedEntry(new NestedEntry(read(b, o, rip), read(b, o, vmcb), read(b, o, nestedRip), read(b, o, intCtl),
+                        read(b, o, eventInj), tdp != null && read(b, o, tdp) != 0, optional(b, o, guestPgd)));
+            }
+            e.isa(isa.current());
+        }
+    }
+}

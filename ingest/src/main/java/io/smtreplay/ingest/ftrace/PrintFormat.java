@@ -1,0 +1,119 @@
+package io.smtreplay.ingest.ftrace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a format's {@code print fmt:} says that the decoder uses: which argument each printf
+ * conversion prints, so that a field the kernel prints in hex is rendered in hex, and whether the
+ * text starts with the vCPU ({@code "vcpu %u ..."}), as the text parsers read it. It is not a
+ * printf interpreter: symbolic names come from the typed fields, not from {@code __print_symbolic}.
+ */
+final class PrintFormat {
+    private static final Pattern CONVERSION = Pattern.compile(
+            "%[-+ #0]*(\\d+|\\*)?(?:\\.\\d+)?(?:hh|h|ll|l|z|j|t|L)?([diouxXcspn%])");
+    private static final Pattern FIELD_ARG = Pattern.compile("REC->(\\w+)");
+
+    private final String text;
+    private final List<Character> conversions = new ArrayList<>();
+    private final List<String> args = new ArrayList<>();
+
+    private PrintFormat(String text) {
+        this.text = text;
+    }
+
+    static PrintFormat parse(String printFmt) {
+        String fmt = printFmt.strip();
+        if (!fmt.startsWith("\"")) {
+            return new PrintFormat("");
+        }
+        int close = 1;
+        while (close < fmt.length() && fmt.charAt(close) != '"') {
+            close += fmt.charAt(close) == '\\' ? 2 : 1;
+        }
+        PrintFormat p = new PrintFormat(fmt.substring(1, Math.min(close, fmt.length())));
+        Matcher m = CONVERSION.matcher(p.text);
+        while (m.find()) {
+            if (m.group(2).charAt(0) != '%') {
+                p.conversions.add(m.group(2).charAt(0));
+            }
+        }
+        if (close < fmt.length()) {
+            p.args.addAll(topLevelArgs(fmt.substring(close + 1)));
+        }
+        return p;
+    }
+
+    /** Whether the conversion printing exactly {@code REC->field} is hexadecimal ({@code %x}, {@code %llx}, {@code %p}). */
+    boolean printsInHex(String field) {
+        for (int i = 0; i < args.size() && i < conversions.size(); i++) {
+            Matcher m = FIELD_ARG.matcher(args.get(i));
+            if (m.matches() && m.group(1).equals(field)) {
+                char c = conversions.get(i);
+                return c == 'x' || c == 'X' || c == 'p';
+            }
+        }
+        return false;
+    }
+
+    /** The field printed first when the text starts {@code vcpu N} or {@code vcpu_id N}, else null. */
+    String leadingVcpuField() {
+        if (!(text.startsWith("vcpu %") || text.startsWith("vcpu_id %")) || args.isEmpty()) {
+            return null;
+        }
+        Matcher m = FIELD_ARG.matcher(args.get(0));
+        return m.matches() ? m.group(1) : null;
+    }
+
+    /** Whether a quoted name occurs among the arguments (a {@code __print_symbolic} table entry). */
+    boolean mentions(String quotedName) {
+        for (String a : args) {
+            if (a.contains("\"" + quotedName + "\"")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Splits {@code , a, f(b, c), "x,y"} at the commas outside brackets and quotes. */
+    private static List<String> topLevelArgs(String rest) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        boolean quoted = false;
+        StringBuilder current = new StringBuilder();
+        for (int i = 0; i < rest.length(); i++) {
+            char c = rest.charAt(i);
+            if (quoted) {
+                current.append(c);
+                if (c == '\\' && i + 1 < rest.length()) {
+                    current.append(rest.charAt(++i));
+                } else if (c == '"') {
+                    quoted = false;
+                }
+                continue;
+            }
+            switch (c) {
+                case '"' -> { quoted = true; current.append(c); }
+                case '(', '{', '[' -> { depth++; current.append(c); }
+                case ')', '}', ']' -> { depth--; current.append(c); }
+                case ',' -> {
+                    if (depth == 0) {
+                        if (!current.toString().isBlank()) {
+                            out.add(current.toString().strip());
+                        }
+                        current.setLength(0);
+                    } else {
+                        current.append(c);
+                    }
+                }
+                default -> current.append(c);
+            }
+        }
+        if (!current.toString().isBlank()) {
+            out.add(current.toString().strip());
+        }
+        return out;
+    }
+}
