@@ -1,7 +1,7 @@
 package io.smtreplay.ingest.ftrace;
 
 import io.smtreplay.ingest.parse.ReadSummary;
-import io.smtreplay.ingest.parse.RefusalReason;
+import io.smtreplay.trace.RefusalReason;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.trace.TraceFormat;
 import java.io.Closeable;

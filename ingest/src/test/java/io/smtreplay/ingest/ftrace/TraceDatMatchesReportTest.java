@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.ingest.parse.CollectingSink;
-import io.smtreplay.ingest.parse.ParsedEvent;
-import io.smtreplay.ingest.parse.RefusalReason;
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusalReason;
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.Isa;
 import io.smtreplay.trace.TraceEvent;
