@@ -25,9 +25,7 @@ class TraceDatFaultsTest {
 
     @Test
     void aVersion6FileCutInItsLastCpuKeepsEveryWholePageBeforeTheCut(@TempDir Path dir) throws Exception {
-        Path v6 = dir.resolve("v6.dat");
-        TraceDatFixture.traceCmd(dir, "convert", "--file-version", "6", "-i", TraceDatFixture.traceDat().toString(),
-                "-o", v6.toString());
+        Path v6 = TraceDatFixture.converted(dir, "--file-version", "6");
         CollectingSink whole = TraceDatFixture.read(v6);
         TraceDatFile.CpuData last;
         try (TraceDatFile f = TraceDatFile.open(v6)) {
@@ -55,9 +53,7 @@ class TraceDatFaultsTest {
 
     @Test
     void aCorruptPageIsSkippedAndNamedWhileEveryOtherPageIsRead(@TempDir Path dir) throws Exception {
-        Path none = dir.resolve("none.dat");
-        TraceDatFixture.traceCmd(dir, "convert", "--compression", "none", "-i", TraceDatFixture.traceDat().toString(),
-                "-o", none.toString());
+        Path none = TraceDatFixture.converted(dir, "--compression", "none");
         CollectingSink whole = TraceDatFixture.read(none);
         TraceDatFile.CpuData cpu0;
         try (TraceDatFile f = TraceDatFile.open(none)) {

@@ -48,6 +48,16 @@ final class TraceDatFixture {
         return sink;
     }
 
+    /** The fixture rewritten by {@code trace-cmd convert <options>} into {@code dir}. */
+    static Path converted(Path dir, String... options) throws IOException, InterruptedException {
+        Path copy = dir.resolve("converted.dat");
+        List<String> args = new ArrayList<>(List.of("convert"));
+        args.addAll(List.of(options));
+        args.addAll(List.of("-i", traceDat().toString(), "-o", copy.toString()));
+        traceCmd(dir, args.toArray(new String[0]));
+        return copy;
+    }
+
     /** Runs trace-cmd; it must exist under CI (the CI image installs it), else the test is skipped loudly. */
     static void traceCmd(Path dir, String... args) throws IOException, InterruptedException {
         Path exe = Path.of("/usr/bin/trace-cmd");

@@ -98,11 +98,7 @@ class TraceDatMatchesReportTest {
 
     /** trace-cmd convert rewrites the fixture with {@code options}; the copy must decode to the same events. */
     private static void convertedCopyDecodesToTheSameEvents(Path dir, int version, String... options) throws Exception {
-        Path copy = dir.resolve("copy.dat");
-        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("convert"));
-        args.addAll(java.util.List.of(options));
-        args.addAll(java.util.List.of("-i", TraceDatFixture.traceDat().toString(), "-o", copy.toString()));
-        TraceDatFixture.traceCmd(dir, args.toArray(new String[0]));
+        Path copy = TraceDatFixture.converted(dir, options);
         try (TraceDatFile f = TraceDatFile.open(copy)) {
             assertEquals(version, f.version());
             assertEquals("none", f.compression());

@@ -1,0 +1,123 @@
+package io.smtreplay.bench;
+
+import io.smtreplay.ingest.ftrace.DecodedPage;
+import io.smtreplay.ingest.ftrace.EventDecoder;
+import io.smtreplay.ingest.ftrace.PageDecoder;
+import io.smtreplay.ingest.ftrace.TraceDatFile;
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
+import io.smtreplay.ingest.parse.TraceFileReader;
+import io.smtreplay.ingest.parse.TraceRecordSink;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Decoding ring-buffer pages against parsing text, on the same events, in this thread's CPU time
+ * (the machine is shared; wall time measures the neighbours). Inputs: an uncompressed trace.dat
+ * ({@code trace-cmd convert --compression none}) and the {@code trace-cmd report} text of the same
+ * capture. Each round decodes every page of the file {@code REPEAT} times into events (the same
+ * {@code TraceEvent}s with payload the ingest path publishes), and parses the report text repeated
+ * {@code REPEAT} times; then reads the compressed original through {@link TraceDatFile} (file, zstd,
+ * CPU merge) for the end-to-end figure. Usage:
+ * {@code PageDecodeCpuTime PAGES.dat REPORT.txt[.gz] ZSTD.dat [ROUNDS] [REPEAT]}.
+ */
+public final class PageDecodeCpuTime {
+
+    private PageDecodeCpuTime() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path uncompressed = Path.of(args[0]);
+        byte[] report = read(Path.of(args[1]));
+        Path original = Path.of(args[2]);
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int repeat = args.length > 4 ? Integer.parseInt(args[4]) : 200;
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        long[] sink = new long[2];
+        TraceRecordSink counting = new TraceRecordSink() {
+            @Override
+            public void onEvent(ParsedEvent event) {
+                sink[0]++;
+                sink[1] += event.event().timestampNs() + event.event().payload().length();
+            }
+
+            @Override
+            public void onRefused(RefusedLine refused) {
+                sink[1] += refused.lineNumber();
+            }
+        };
+
+        TraceDatFile file = TraceDatFile.open(uncompressed);
+        List<ByteBuffer> cpuData = new ArrayList<>();
+        List<Integer> cpus = new ArrayList<>();
+        int pageSize = file.formats().layout().subBufferSize();
+        for (TraceDatFile.CpuData c : file.buffers().get(0).cpus()) {
+            byte[] bytes = new byte[(int) c.size()];
+            try (var ch = java.nio.channels.FileChannel.open(uncompressed)) {
+                ch.read(ByteBuffer.wrap(bytes), c.offset());
+            }
+            cpuData.add(ByteBuffer.wrap(bytes));
+            cpus.add(c.cpu());
+        }
+        PageDecoder pages = new PageDecoder(file.formats().layout());
+        DecodedPage page = new DecodedPage();
+        StringBuilder text = new StringBuilder();
+        String reportText = new String(report, java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < repeat; i++) {
+            text.append(reportText);
+        }
+        byte[] repeatedReport = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        System.out.printf("%-42s %12s %12s %14s%n", "round", "events", "CPU ms", "events/CPU-s");
+        for (int r = 0; r < rounds * 2; r++) {
+            String phase = r < rounds ? "warm-up " : "";
+            long cpu = mx.getCurrentThreadCpuTime();
+            sink[0] = 0;
+            EventDecoder events = new EventDecoder(file.formats(), "bench", EventDecoder.traceCmdComms(file.comms()));
+            for (int i = 0; i < repeat; i++) {
+                for (int c = 0; c < cpuData.size(); c++) {
+                    ByteBuffer data = cpuData.get(c);
+                    for (int at = 0; at + pageSize <= data.limit(); at += pageSize) {
+                        pages.decode(data, at, page);
+                        events.decodePage(page, cpus.get(c), counting);
+                    }
+                }
+            }
+            report(phase + "pages -> events (PageDecoder+EventDecoder)", sink[0], mx.getCurrentThreadCpuTime() - cpu);
+
+            cpu = mx.getCurrentThreadCpuTime();
+            sink[0] = 0;
+            TraceFileReader.read("bench", new ByteArrayInputStream(repeatedReport), counting);
+            report(phase + "report text -> events (TraceFileReader)", sink[0], mx.getCurrentThreadCpuTime() - cpu);
+
+            cpu = mx.getCurrentThreadCpuTime();
+            sink[0] = 0;
+            for (int i = 0; i < repeat / 10; i++) {
+                TraceFileReader.read(original.toString(), counting);
+            }
+            report(phase + "trace.dat zstd file -> events (whole path)", sink[0], mx.getCurrentThreadCpuTime() - cpu);
+        }
+        file.close();
+        System.out.println("checksum " + sink[1]);
+    }
+
+    private static void report(String what, long events, long cpuNs) {
+        System.out.printf("%-42s %12d %12.1f %14.0f%n", what, events, cpuNs / 1e6, events / (cpuNs / 1e9));
+    }
+
+    private static byte[] read(Path file) throws IOException {
+        try (InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(file))
+                : Files.newInputStream(file)) {
+            return in.readAllBytes();
+        }
+    }
+}
