@@ -1,12 +1,13 @@
 /*
  * pio_guest: the smallest KVM guest that makes a known number of PIO exits.
  *
- *   pio_guest N
+ *   pio_guest N [LINGER_MS]
  *
  * A real-mode guest loops on `out dx, al` to port 0x3f8; every KVM_RUN returns on that one
  * instruction (KVM_EXIT_IO), so calling KVM_RUN N times makes exactly N kvm_pio events on the
  * vCPU thread. Prints "tid=T exits=N ns=D" (T: the thread that ran the vCPU, as common_pid in the
- * trace) and exits 0; any failure prints one line to stderr and exits 1.
+ * trace), stays alive LINGER_MS more (a VM outlives its exits: a tracer can still read its /proc
+ * entries), and exits 0; any failure prints one line to stderr and exits 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,8 +31,8 @@ static void die(const char *what)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: pio_guest N\n");
+    if (argc != 2 && argc != 3) {
+        fprintf(stderr, "usage: pio_guest N [LINGER_MS]\n");
         return 2;
     }
     long n = strtol(argv[1], NULL, 10);
@@ -76,5 +77,9 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     long ns = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
     printf("tid=%ld exits=%ld ns=%ld\n", (long)syscall(SYS_gettid), n, ns);
+    fflush(stdout);
+    if (argc == 3) {
+        usleep(strtol(argv[2], NULL, 10) * 1000);
+    }
     return 0;
 }

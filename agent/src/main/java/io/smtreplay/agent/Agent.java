@@ -5,6 +5,7 @@ import io.smtreplay.ingest.ftrace.EventFormats;
 import io.smtreplay.ingest.ftrace.PageDecoder;
 import io.smtreplay.ingest.ftrace.TracefsFormats;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,12 +150,28 @@ public final class Agent {
     }
 
     private static EventFormats loadFormats(Path tracefs) throws AgentException {
+        Path copy = null;
         try {
-            return TracefsFormats.load(tracefs, Set.of("kvm", "kvmmmu"));
+            Set<String> systems = Set.of("kvm", "kvmmmu");
+            copy = KernelFiles.copyFormats(tracefs, systems, Files.createTempDirectory("smtreplay-agent-formats-"));
+            return TracefsFormats.load(copy, systems);
         } catch (IOException e) {
             throw new AgentException("cannot read the event formats under " + tracefs + ": " + TracefsInstance.reason(e));
         } catch (RuntimeException e) {
             throw new AgentException("cannot parse the event formats under " + tracefs + ": " + e.getMessage());
+        } finally {
+            deleteTree(copy);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary copy of format files
         }
     }
 

@@ -139,7 +139,7 @@ final class ThreadLabels {
 
     private static String read(Path p) {
         try {
-            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+            return KernelFiles.read(p);
         } catch (IOException e) {
             return null;
         }

@@ -60,7 +60,7 @@ public final class TracefsInstance implements AutoCloseable {
         }
         Set<String> available;
         try {
-            available = new LinkedHashSet<>(Files.readAllLines(tracefs.resolve("available_events")));
+            available = new LinkedHashSet<>(KernelFiles.read(tracefs.resolve("available_events")).lines().toList());
         } catch (IOException e) {
             throw new AgentException("cannot read " + tracefs.resolve("available_events") + ": " + reason(e));
         }
@@ -143,7 +143,7 @@ public final class TracefsInstance implements AutoCloseable {
 
     /** The kernel's count of events overwritten (lost) on {@code cpu} since the instance was made. */
     public CpuStats stats(int cpu) throws IOException {
-        return CpuStats.parse(Files.readString(dir.resolve("per_cpu/cpu" + cpu + "/stats")));
+        return CpuStats.parse(KernelFiles.read(dir.resolve("per_cpu/cpu" + cpu + "/stats")));
     }
 
     /** Stops the kernel from writing more events (readers then drain what is left). */
