@@ -30,11 +30,13 @@ import java.util.zip.CRC32;
 final class Spool implements AutoCloseable {
     static final int TOPIC_EVENTS = 0;
     static final int TOPIC_REJECTS = 1;
-    private static final long SEGMENT_BYTES = 64L << 20;
+    private static final long MAX_SEGMENT_BYTES = 64L << 20;
     private static final String SUFFIX = ".spool";
 
     private final Path dir;
     private final long maxBytes;
+    /** Segments are at most a quarter of the bound: acknowledged segments are deleted whole, so disk stays under 1.25 × the bound. */
+    private final long segmentBytesMax;
     private final AgentMetrics metrics;
     private DataOutputStream out;
     private long segmentBytes;
@@ -47,6 +49,7 @@ final class Spool implements AutoCloseable {
     Spool(Path dir, long maxBytes, AgentMetrics metrics) throws IOException {
         this.dir = dir;
         this.maxBytes = maxBytes;
+        this.segmentBytesMax = Math.max(64 << 10, Math.min(MAX_SEGMENT_BYTES, maxBytes / 4));
         this.metrics = metrics;
         Files.createDirectories(dir);
         Path c = dir.resolve("committed");
@@ -82,6 +85,7 @@ final class Spool implements AutoCloseable {
                 ch.truncate(validBytes);
             }
             segments.add(new long[] {first, validBytes});
+            // a partly acknowledged segment counts whole until the drainer acknowledges its records again
             unackedBytes += validBytes;
             end = first + count;
         }
@@ -106,7 +110,7 @@ final class Spool implements AutoCloseable {
                 }
                 metrics.spoolFullWait(System.nanoTime() - start);
             }
-            if (out == null || segmentBytes + r.size() > SEGMENT_BYTES) {
+            if (out == null || segmentBytes + r.size() > segmentBytesMax) {
                 if (out != null) {
                     out.close();
                 }
@@ -141,16 +145,18 @@ final class Spool implements AutoCloseable {
         return committed;
     }
 
-    /** Kafka acknowledged every record before {@code upTo}: record it durably, free whole segments. */
-    synchronized void commit(long upTo) throws IOException {
+    /**
+     * Kafka acknowledged every record before {@code upTo} ({@code ackedBytes} of spool): record it
+     * durably, release the bytes to {@link #append}, delete segments wholly acknowledged.
+     */
+    synchronized void commit(long upTo, long ackedBytes) throws IOException {
         Path tmp = dir.resolve("committed.tmp");
         Files.writeString(tmp, Long.toString(upTo));
         Files.move(tmp, dir.resolve("committed"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         committed = upTo;
+        unackedBytes = Math.max(0, unackedBytes - ackedBytes);
         while (segments.size() > 1 && segments.get(1)[0] <= upTo) {
-            long[] done = segments.remove(0);
-            unackedBytes -= done[1];
-            Files.deleteIfExists(segment(done[0]));
+            Files.deleteIfExists(segment(segments.remove(0)[0]));
         }
         metrics.spoolBacklog(written - committed, unackedBytes);
         notifyAll();

@@ -54,11 +54,13 @@ final class SpoolDrainer implements Runnable {
                 while (true) {
                     boolean stopping = stopWhenDrained;
                     int n = 0;
+                    long bytes = 0;
                     long newest = 0;
                     Spool.Record r;
                     while (n < BATCH && (r = reader.next()) != null) {
                         producer.send(topics[r.topic()], r.key(), r.value());
                         newest = Math.max(newest, r.timestampNs());
+                        bytes += r.size();
                         n++;
                     }
                     if (n == 0) {
@@ -70,7 +72,7 @@ final class SpoolDrainer implements Runnable {
                     }
                     try {
                         producer.flush();
-                        spool.commit(reader.position());
+                        spool.commit(reader.position(), bytes);
                         metrics.published(n, newest);
                     } catch (WireProducer.DeliveryException e) {
                         // some of the batch may be unacknowledged: a fresh producer resends from the spool

@@ -14,8 +14,12 @@ final class AgentRunner implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     AgentRunner(String bootstrap, Path spool, int bufferKb, String topic) {
+        this(bootstrap, spool, bufferKb, topic, 256L << 20);
+    }
+
+    AgentRunner(String bootstrap, Path spool, int bufferKb, String topic, long spoolMaxBytes) {
         agent = new Agent(new Agent.AgentConfig(LiveKernel.TRACEFS, instance, bufferKb, TracefsInstance.MODEL_EVENTS,
-                bootstrap, topic, topic + "-dlq", 2, spool, 256L << 20, Duration.ofMinutes(2), null, "test-host",
+                bootstrap, topic, topic + "-dlq", 2, spool, spoolMaxBytes, Duration.ofMinutes(2), null, "test-host",
                 Path.of("/proc"), List.of("comm:pio_guest=pio-app"), null), metrics);
         thread = new Thread(() -> {
             try {
