@@ -34,7 +34,7 @@ public final class Agent {
     }
 
     /** Per CPU: events the kernel says it lost (stats) and the agent reported; and records published. */
-    public record Summary(long[] kernelLost, long[] reportedLost, long published) {
+    public record Summary(long[] kernelLost, long[] reportedLost, long published, long leftInSpool) {
     }
 
     public Agent(AgentConfig config, AgentMetrics metrics) {
@@ -75,6 +75,7 @@ public final class Agent {
         SpoolDrainer drainer = new SpoolDrainer(spool, config.bootstrap(), config.deliveryTimeout(), config.topic(),
                 config.dlqTopic(), config.partitions(), metrics);
         Thread drainThread = new Thread(drainer, "agent-spool-drainer");
+        drainThread.setDaemon(true);
         // a spool left by a crashed run goes out first, while the instance is being made
         drainThread.start();
         try (TracefsInstance instance = TracefsInstance.create(config.tracefs(), config.instanceName(),
@@ -128,8 +129,10 @@ public final class Agent {
             }
             flush(spool);
             drainer.stopWhenDrained();
-            drainThread.join();
-            summary = new Summary(kernelLost, reported, metrics.publishedRecords());
+            // Kafka away at the end: wait one delivery timeout, then leave the rest in the spool for the next start
+            drainThread.join(config.deliveryTimeout().toMillis());
+            long left = spool.written() - spool.committed();
+            summary = new Summary(kernelLost, reported, metrics.publishedRecords(), left);
             return summary;
         } finally {
             drainer.stopWhenDrained();

@@ -100,6 +100,11 @@ public final class AgentCommand implements Callable<Integer> {
                 }
             }
             out.printf("agent: %d records published to %s/%s, %d events lost%n", s.published(), topic, dlqTopic, lost);
+            if (s.leftInSpool() > 0) {
+                err.printf("smtreplay agent: Kafka did not acknowledge %d records within %s; they stay in %s and are sent at the next start%n",
+                        s.leftInSpool(), deliveryTimeout, spoolDir);
+                return CliSupport.ERROR;
+            }
             return CliSupport.OK;
         }
     }
