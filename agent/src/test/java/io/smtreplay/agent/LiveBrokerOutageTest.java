@@ -40,10 +40,6 @@ class LiveBrokerOutageTest {
                 summary = agent.stop(Duration.ofMinutes(4));
             }
             List<ExitEvent> events = CommittedTopic.readAll(broker.bootstrapServers(), "live-outage", WireCodec.exitEvents());
-            long maxSeq = events.stream().mapToLong(ExitEvent::getSequence).max().orElse(-1);
-            System.err.println("outage: " + events.size() + " events, max sequence " + maxSeq + ", per burst "
-                    + tids.stream().map(t -> t + "=" + events.stream().filter(e -> e.getThreadId() == t
-                    && e.getTracepoint().equals("kvm_pio")).count()).toList() + ", lost " + java.util.Arrays.toString(summary.kernelLost()));
             Set<Long> sequences = new HashSet<>();
             for (ExitEvent e : events) {
                 assertTrue(sequences.add(e.getSequence()), "event " + e.getSequence() + " arrived twice");
