@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         description = "Projects how much faster nested-VM applications would be if VM traps were SMT thread "
                 + "handoffs (SVt, ISCA 2019), from real KVM exit traces.",
         subcommands = {RunCommand.class, ReplayCommand.class, IngestCommand.class, StatCommand.class,
-                ProjectCommand.class, SynthCommand.class, ValidateCommand.class, AutoComplete.GenerateCompletion.class})
+                ProjectCommand.class, SynthCommand.class, ValidateCommand.class, AgentCommand.class,
+                AutoComplete.GenerateCompletion.class})
 public final class Smtreplay implements Runnable {
 
     @CommandLine.Spec

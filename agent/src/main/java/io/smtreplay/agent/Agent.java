@@ -1,0 +1,213 @@
+package io.smtreplay.agent;
+
+import io.smtreplay.ingest.ftrace.EventDecoder;
+import io.smtreplay.ingest.ftrace.EventFormats;
+import io.smtreplay.ingest.ftrace.PageDecoder;
+import io.smtreplay.ingest.ftrace.TracefsFormats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The host capture agent: a private tracefs instance, one {@link CpuReader} thread per CPU, the
+ * {@link TimeOrderMerger} writing to the {@link Spool}, and the {@link SpoolDrainer} sending the
+ * spool to Kafka. {@link #run} returns after {@link #stop()} (or the duration) once every event
+ * read is acknowledged by Kafka, with the instance removed.
+ */
+public final class Agent {
+    private final AgentConfig config;
+    private final AgentMetrics metrics;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final long[] lostFromPages;
+    private volatile Summary summary;
+
+    /** What the agent is told. {@code duration} null: until {@link #stop()}. */
+    public record AgentConfig(Path tracefs, String instanceName, int bufferKbPerCpu, List<String> events,
+                              String bootstrap, String topic, String dlqTopic, int partitions, Path spoolDir,
+                              long spoolMaxBytes, Duration deliveryTimeout, Duration duration, String host,
+                              Path proc, List<String> labelRules, Path labelFile) {
+    }
+
+    /** Per CPU: events the kernel says it lost (stats) and the agent reported; and records published. */
+    public record Summary(long[] kernelLost, long[] reportedLost, long published, long leftInSpool) {
+    }
+
+    public Agent(AgentConfig config, AgentMetrics metrics) {
+        this.config = config;
+        this.metrics = metrics;
+        this.lostFromPages = new long[Runtime.getRuntime().availableProcessors() * 4 + 64];
+    }
+
+    /** Asks a running agent to flush and stop (SIGTERM's shutdown hook calls this). */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    public Summary summary() {
+        return summary;
+    }
+
+    public Summary run() throws AgentException, InterruptedException {
+        List<ThreadLabels.Rule> rules = new ArrayList<>();
+        try {
+            for (String r : config.labelRules()) {
+                rules.add(ThreadLabels.Rule.parse(r));
+            }
+            if (config.labelFile() != null) {
+                rules.addAll(ThreadLabels.readRules(config.labelFile()));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new AgentException(e.getMessage());
+        } catch (IOException e) {
+            throw new AgentException("cannot read the label file " + config.labelFile() + ": " + e.getMessage());
+        }
+        Spool spool;
+        try {
+            spool = new Spool(config.spoolDir(), config.spoolMaxBytes(), metrics);
+        } catch (IOException | NumberFormatException e) {
+            throw new AgentException("cannot open the spool " + config.spoolDir() + ": " + e.getMessage());
+        }
+        SpoolDrainer drainer = new SpoolDrainer(spool, config.bootstrap(), config.deliveryTimeout(), config.topic(),
+                config.dlqTopic(), config.partitions(), metrics);
+        Thread drainThread = new Thread(drainer, "agent-spool-drainer");
+        drainThread.setDaemon(true);
+        // a spool left by a crashed run goes out first, while the instance is being made
+        drainThread.start();
+        try (TracefsInstance instance = TracefsInstance.create(config.tracefs(), config.instanceName(),
+                config.bufferKbPerCpu(), config.events())) {
+            EventFormats formats = loadFormats(instance.tracefs());
+            PageDecoder pages = new PageDecoder(formats.layout());
+            ThreadLabels labels = new ThreadLabels(config.proc(), config.host(), rules);
+            List<CpuReader> readers = new ArrayList<>();
+            for (int cpu = 0; cpu < instance.cpus(); cpu++) {
+                CpuReader reader = new CpuReader(cpu, instance.rawPipe(cpu), pages, metrics,
+                        c -> instance.stats(c).entries());
+                try {
+                    reader.open();
+                } catch (IOException e) {
+                    throw new AgentException("cannot open " + instance.rawPipe(cpu) + ": " + TracefsInstance.reason(e));
+                }
+                readers.add(reader);
+            }
+            List<Thread> threads = new ArrayList<>();
+            for (CpuReader r : readers) {
+                Thread t = new Thread(r, "agent-cpu" + r.cpu());
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+            EventDecoder decoder = new EventDecoder(formats, config.host() + "/" + instance.dir().getFileName(),
+                    labels::comm);
+            SpoolingSink sink = new SpoolingSink(spool, labels, config.host(), metrics);
+            TimeOrderMerger merger = new TimeOrderMerger(readers, decoder, sink,
+                    (cpu, n) -> lostFromPages[cpu] += n);
+            Thread stopper = new Thread(() -> stopAfterDuration(instance, readers), "agent-stopper");
+            stopper.setDaemon(true);
+            stopper.start();
+            merger.run(() -> flush(spool));
+            for (CpuReader r : readers) {
+                if (r.failure() != null) {
+                    throw new AgentException("reading " + instance.rawPipe(r.cpu()) + " failed: " + r.failure().getMessage());
+                }
+            }
+            long[] kernelLost = new long[instance.cpus()];
+            long[] reported = new long[instance.cpus()];
+            for (int cpu = 0; cpu < instance.cpus(); cpu++) {
+                kernelLost[cpu] = kernelLost(instance, cpu);
+                // losses the pages did not count (a flag without a stored count): report them now, from the kernel
+                long missing = kernelLost[cpu] - lostFromPages[cpu];
+                if (missing > 0) {
+                    decoder.eventsLost(cpu, missing, sink);
+                    lostFromPages[cpu] += missing;
+                }
+                reported[cpu] = lostFromPages[cpu];
+            }
+            flush(spool);
+            drainer.stopWhenDrained();
+            // Kafka away at the end: wait one delivery timeout, then leave the rest in the spool for the next start
+            drainThread.join(config.deliveryTimeout().toMillis());
+            long left = spool.written() - spool.committed();
+            summary = new Summary(kernelLost, reported, metrics.publishedRecords(), left);
+            return summary;
+        } finally {
+            drainer.stopWhenDrained();
+            try {
+                spool.close();
+            } catch (IOException ignored) {
+                // every record was flushed by flush() before
+            }
+        }
+    }
+
+    private static long kernelLost(TracefsInstance instance, int cpu) throws AgentException {
+        try {
+            return instance.stats(cpu).lost();
+        } catch (IOException e) {
+            throw new AgentException("cannot read the stats of CPU " + cpu + ": " + e.getMessage());
+        }
+    }
+
+    private static EventFormats loadFormats(Path tracefs) throws AgentException {
+        Path copy = null;
+        try {
+            Set<String> systems = Set.of("kvm", "kvmmmu");
+            copy = KernelFiles.copyFormats(tracefs, systems, Files.createTempDirectory("smtreplay-agent-formats-"));
+            return TracefsFormats.load(copy, systems);
+        } catch (IOException e) {
+            throw new AgentException("cannot read the event formats under " + tracefs + ": " + TracefsInstance.reason(e));
+        } catch (RuntimeException e) {
+            throw new AgentException("cannot parse the event formats under " + tracefs + ": " + e.getMessage());
+        } finally {
+            deleteTree(copy);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary copy of format files
+        }
+    }
+
+    private void flush(Spool spool) {
+        try {
+            spool.flush();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the duration or {@link #stop()}, turns tracing off, and lets the readers drain. */
+    private void stopAfterDuration(TracefsInstance instance, List<CpuReader> readers) {
+        try {
+            if (config.duration() == null) {
+                stopRequested.await();
+            } else {
+                stopRequested.await(config.duration().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            instance.stopTracing();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // tracing stays on; the readers still drain and stop
+        }
+        readers.forEach(CpuReader::drain);
+        while (readers.stream().anyMatch(r -> !r.finished())) {
+            readers.forEach(CpuReader::closeIfBlocked);
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+}
