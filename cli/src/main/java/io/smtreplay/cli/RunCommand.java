@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,6 +42,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ReplayOptions options;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -63,20 +67,30 @@ public final class RunCommand implements Callable<Integer> {
         ReplaySettings settings = options.settings();
         RunInput input = demo ? RunInput.ofSynth(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile())
                 : RunInput.ofFiles(files);
+        MetricsPort.requireFree(metricsPort, spec);
         long t0 = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<String> phase = new AtomicReference<>("starting Kafka and Flink");
         try (EmbeddedRun run = EmbeddedRun.start(settings.parallelism(), metricsPort, err)) {
+            // Ctrl-C / SIGTERM: stop now, say what was cut short, close Kafka and Flink (their
+            // folders deleted) before the JVM exits; the main thread's results are never printed
             Thread hook = new Thread(() -> {
-                stop.countDown();
+                synchronized (phase) {
+                    String cut = phase.get();
+                    if (cut != null) {
+                        err.println("smtreplay run: stopped while " + cut + "; no results printed");
+                    }
+                    stop.countDown();
+                }
                 try {
-                    closed.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    run.close();
+                } catch (Exception e) {
+                    err.println("smtreplay run: while stopping: " + CliSupport.message(e));
                 }
             }, "smtreplay-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
+                phase.set("publishing the input");
                 run.publish(input);
                 if (demo) {
                     err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s ms%n",
@@ -85,20 +99,25 @@ public final class RunCommand implements Callable<Integer> {
                     err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
                             input.events().size(), files.size(), input.refused().size());
                 }
+                phase.set("replaying (the results were not complete)");
                 List<AppSpeedup> results = run.replay(settings);
-                EmbeddedRun.print(results, out);
+                synchronized (phase) {
+                    if (stop.getCount() == 0) {
+                        return CliSupport.ERROR;
+                    }
+                    phase.set(null);
+                    EmbeddedRun.print(results, out);
+                }
                 err.printf("done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 if (serve) {
                     err.printf("serving http://localhost:%d/metrics until Ctrl-C%n", metricsPort);
                     stop.await();
                 }
             } finally {
-                if (!stop.await(0, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (stop.getCount() > 0) {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 }
             }
-        } finally {
-            closed.countDown();
         }
         return 0;
     }

@@ -21,7 +21,7 @@ public final class SplitRefused extends ProcessFunction<SourceRecord, WireExit> 
 
     @Override
     public void open(OpenContext openContext) {
-        refuser = new Refuser(getRuntimeContext().getMetricGroup())
+        refuser = new Refuser(getRuntimeContext())
                 .exportedFromStart(ExitEventRecordDeserializer.STAGE, ExitEventRecordDeserializer.UNDECODABLE,
                         ExitEventRecordDeserializer.NO_VALUE)
                 .exportedFromStart(Refusals.STAGE_REPLAY, Refusals.NO_TIMESTAMP, Refusals.NO_THREAD);

@@ -100,7 +100,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-events", Types.LONG,
                 Types.LIST(WireExitTypeInfo.INSTANCE)));
         vcpu = getRuntimeContext().getState(new ValueStateDescriptor<>("vcpu", TypeInformation.of(VcpuState.class)));
-        refuser = new Refuser(getRuntimeContext().getMetricGroup()).exportedFromStart(Refusals.STAGE_REPLAY, Refusals.LATE);
+        refuser = new Refuser(getRuntimeContext()).exportedFromStart(Refusals.STAGE_REPLAY, Refusals.LATE);
     }
 
     @Override
