@@ -31,8 +31,13 @@ import picocli.CommandLine.Option;
         description = "Replays the exits topic on Flink and writes per-app speedups (topic smt-speedups), refusals (kvm-exits-dlq) and metrics.")
 public final class ReplayCommand implements Callable<Integer> {
 
-    /** Restarts from the last checkpoint before a replay fails (a broker restart costs one or two). */
-    static final int RESTARTS = 3;
+    /**
+     * Restarts from the last checkpoint before a replay fails, {@link #RESTART_DELAY} apart: a
+     * broker that recovers its log within about two minutes costs a few of them; one that does
+     * not come back, or producers fenced again and again, end the job instead of looping.
+     */
+    static final int RESTARTS = 8;
+    static final Duration RESTART_DELAY = Duration.ofSeconds(10);
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", required = true)
     String bootstrap;
@@ -85,7 +90,7 @@ public final class ReplayCommand implements Callable<Integer> {
             // a fault the job cannot heal by restarting from its last checkpoint ends it, not an endless loop
             config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
             config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTARTS);
-            config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+            config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, RESTART_DELAY);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
             ReplayJob job = new ReplayJob(settings, kafka.exits(bounded), kafka.speedups(), kafka.deadLetters());
             if (!bounded) {
