@@ -74,6 +74,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class EndToEndBench {
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("log4j2.configurationFile", "smtreplay-log4j2.xml");
         int vcpus = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         long traceNs = (args.length > 1 ? Long.parseLong(args[1]) : 60) * 1_000_000L;
         Duration window = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 10);

@@ -6,7 +6,8 @@ import io.smtreplay.replay.ReplaySettings;
 
 import io.smtreplay.cli.local.DemoSet;
 import io.smtreplay.cli.local.EmbeddedRun;
-import io.smtreplay.ingest.RunInput;
+import io.smtreplay.ingest.SynthInput;
+import io.smtreplay.ingest.parse.ReadSummary;
 import io.smtreplay.schemas.AppSpeedup;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,8 +66,12 @@ public final class RunCommand implements Callable<Integer> {
             options.outOfOrderness = TraceDuration.parse(DemoSet.DEMO_OUT_OF_ORDERNESS);
         }
         ReplaySettings settings = options.settings();
-        RunInput input = demo ? RunInput.ofSynth(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile())
-                : RunInput.ofFiles(files);
+        // a missing file is reported before a broker and a cluster are started for nothing
+        for (Path file : files) {
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new java.nio.file.NoSuchFileException(file.toString());
+            }
+        }
         MetricsPort.requireFree(metricsPort, spec);
         long t0 = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
@@ -91,13 +96,16 @@ public final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 phase.set("publishing the input");
-                run.publish(input);
                 if (demo) {
+                    SynthInput input = SynthInput.of(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile());
+                    run.publish(input);
                     err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s ms%n",
                             input.events().size(), demoDuration.toMillis(), settings.window().toNanos() / 1e6);
                 } else {
+                    List<ReadSummary> read = run.publishFiles(files);
                     err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
-                            input.events().size(), files.size(), input.refused().size());
+                            read.stream().mapToLong(ReadSummary::events).sum(), files.size(),
+                            read.stream().mapToLong(ReadSummary::refused).sum());
                 }
                 phase.set("replaying (the results were not complete)");
                 List<AppSpeedup> results = run.replay(settings);

@@ -28,6 +28,11 @@ public final class Smtreplay implements Runnable {
     }
 
     public static void main(String[] args) {
+        // by name: log4j prefers any log4j2-test.* on the classpath (Kafka's test kit ships one)
+        // over a plain log4j2.xml, and ours must win so that stdout carries results only
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "smtreplay-log4j2.xml");
+        }
         System.exit(run(System.out, System.err, args));
     }
 

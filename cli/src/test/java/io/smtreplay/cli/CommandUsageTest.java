@@ -57,4 +57,17 @@ class CommandUsageTest {
             assertDoesNotThrow(() -> String.format(text), name + ": " + text);
         }
     }
+
+    /** The completion script is generated from the command tree, so it knows every subcommand. */
+    @org.junit.jupiter.api.Test
+    void theCompletionScriptCompletesEverySubcommand() {
+        var run = Cli.run("generate-completion");
+        assertEquals(0, run.code(), run.err());
+        Smtreplay.commandLine(System.out, System.err).getSubcommands().forEach((command, cl) -> {
+            if (!cl.getCommandSpec().usageMessage().hidden()) {
+                assertTrue(run.out().contains(command), command + " missing from the completion script");
+            }
+        });
+        assertTrue(run.out().contains("complete -F"), "a bash completion function");
+    }
 }

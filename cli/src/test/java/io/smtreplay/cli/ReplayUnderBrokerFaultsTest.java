@@ -3,7 +3,7 @@ package io.smtreplay.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smtreplay.ingest.RunInput;
+import io.smtreplay.ingest.SynthInput;
 import io.smtreplay.ingest.testing.CommandRun;
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.kafka.ExitEventProducer;
@@ -57,7 +57,7 @@ class ReplayUnderBrokerFaultsTest {
     static void publish() throws Exception {
         broker = BrokerProcess.start(Duration.ofSeconds(240));
         TopicAdmin.ensureTopics(broker.bootstrapServers(), Duration.ofSeconds(60), Topics.DEFAULT.partitions(2));
-        RunInput input = RunInput.ofSynth(SPECS, CostProfiles.defaultProfile());
+        SynthInput input = SynthInput.of(SPECS, CostProfiles.defaultProfile());
         try (ExitEventProducer producer = new ExitEventProducer(broker.bootstrapServers(), Topics.DEFAULT.exits())) {
             input.events().forEach(producer::publish);
             producer.flush();

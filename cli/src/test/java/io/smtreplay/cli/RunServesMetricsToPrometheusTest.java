@@ -64,7 +64,7 @@ class RunServesMetricsToPrometheusTest {
         Set<Path> tempBefore = ourTempDirs();
         int metricsPort = freePort();
         Process run = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RunCommand.class.getName(),
+                "-cp", System.getProperty("java.class.path"), Smtreplay.class.getName(), "run",
                 "--serve", "--metrics-port", String.valueOf(metricsPort), "--demo-duration", "10ms", "--window", "20ms")
                 .redirectOutput(work.resolve("run.out").toFile())
                 .start();

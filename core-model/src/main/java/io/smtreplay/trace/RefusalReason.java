@@ -1,9 +1,11 @@
 package io.smtreplay.trace;
 
 /**
- * Why a line of a trace file is not an event. Every line read is either an event or refused with
- * one of these, so nothing is lost silently; {@link #code()} is what the dead-letter topic and
- * {@code stat --json} carry.
+ * Why a line of a trace file, or a message on the wire, is not an event: the one refusal
+ * vocabulary of the parsers, the job's decoder and replay, the dead-letter topic and the metric
+ * contract. Every line read is either an event or refused with one of these, so nothing is lost
+ * silently; {@link #code()} is what the dead-letter topic, the metrics and {@code stat --json}
+ * carry, {@link #stage()} where it was refused. Reasons without a stage are the parser's.
  */
 public enum RefusalReason {
     BLANK("blank", "empty or whitespace-only line"),
@@ -21,14 +23,35 @@ public enum RefusalReason {
      * event, so refused and kept like any other line, but also reported to
      * {@link TraceRecordSink#onEventsLost}: episodes open on that CPU are no longer whole.
      */
-    EVENTS_LOST("events-lost", "the tracer's mark of a ring-buffer overrun: events are missing here");
+    EVENTS_LOST("events-lost", "the tracer's mark of a ring-buffer overrun: events are missing here"),
 
+    /** A message that is not a wire record of a known schema (corrupt, or another producer's). */
+    UNDECODABLE(RefusalStage.DECODE, "undecodable", "a message that is not an ExitEvent of a known schema"),
+    /** A Kafka record without a value (a tombstone). */
+    NO_VALUE(RefusalStage.DECODE, "no-value", "a record without a value (tombstone)"),
+    /** Event time needs a timestamp. */
+    NO_TIMESTAMP(RefusalStage.REPLAY, "no-timestamp", "an event without a timestamp: event time needs one"),
+    /** Episodes are per vCPU thread. */
+    NO_THREAD(RefusalStage.REPLAY, "no-thread", "an event without a vCPU thread id"),
+    /** Behind the watermark: the replay of its vCPU has moved past its time. */
+    LATE(RefusalStage.REPLAY, "late", "an event behind the watermark, arrived after its vCPU was replayed past it");
+
+    private final RefusalStage stage;
     private final String code;
     private final String description;
 
     RefusalReason(String code, String description) {
+        this(RefusalStage.PARSE, code, description);
+    }
+
+    RefusalReason(RefusalStage stage, String code, String description) {
+        this.stage = stage;
         this.code = code;
         this.description = description;
+    }
+
+    public RefusalStage stage() {
+        return stage;
     }
 
     /** Machine-readable kebab-case code, e.g. {@code not-kvm-event}. */

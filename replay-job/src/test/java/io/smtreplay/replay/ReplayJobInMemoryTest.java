@@ -3,7 +3,7 @@ package io.smtreplay.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smtreplay.ingest.RunInput;
+import io.smtreplay.ingest.SynthInput;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.projection.Projector;
@@ -59,7 +59,7 @@ class ReplayJobInMemoryTest {
 
     @Test
     void resultsEqualTheOfflineProjectionAndNothingIsRefused() throws Exception {
-        List<ExitEvent> events = RunInput.ofSynth(SPECS, PROFILE).events();
+        List<ExitEvent> events = SynthInput.of(SPECS, PROFILE).events();
         CollectingSink<AppSpeedup> speedups = new CollectingSink<>();
         CollectingSink<RejectedLine> refused = new CollectingSink<>();
         JobExecutionResult result = run(events, speedups, refused);
@@ -71,7 +71,7 @@ class ReplayJobInMemoryTest {
 
     @Test
     void anEventBehindTheWatermarkIsRefusedLateAndCounted() throws Exception {
-        List<ExitEvent> events = new ArrayList<>(RunInput.ofSynth(SPECS, PROFILE).events());
+        List<ExitEvent> events = new ArrayList<>(SynthInput.of(SPECS, PROFILE).events());
         // the first event again at the end, long after the watermark passed it
         events.add(events.get(0));
         CollectingSink<AppSpeedup> speedups = new CollectingSink<>();

@@ -13,7 +13,7 @@ import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.kafka.local.InProcessKafka;
 import io.smtreplay.kafka.ExitEventProducer;
-import io.smtreplay.ingest.RunInput;
+import io.smtreplay.ingest.SynthInput;
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.replay.testing.CorruptMessages;
 import io.smtreplay.replay.testing.OfflineProjection;
@@ -97,14 +97,14 @@ class StreamingReplayTest {
 
     private static InProcessKafka kafka;
     private static CostProfile profile;
-    private static RunInput input;
+    private static SynthInput input;
     private static List<AppSpeedup> inOrderResults;
 
     @BeforeAll
     static void start() throws Exception {
         kafka = InProcessKafka.start();
         profile = CostProfiles.defaultProfile();
-        input = RunInput.ofSynth(SPECS, profile);
+        input = SynthInput.of(SPECS, profile);
     }
 
     @AfterAll

@@ -92,7 +92,7 @@ public final class ExitEventMapping {
                 .setApp(labels == null ? null : labels.app())
                 .setSource(r.source())
                 .setLineNumber(r.lineNumber())
-                .setStage("parse")
+                .setStage(r.reason().stage().code())
                 .setReason(r.reason().code())
                 .setDetail(r.detail())
                 .setLine(r.text())

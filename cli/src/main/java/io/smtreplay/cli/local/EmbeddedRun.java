@@ -1,6 +1,14 @@
 package io.smtreplay.cli.local;
 
-import io.smtreplay.ingest.RunInput;
+import io.smtreplay.ingest.SynthInput;
+import io.smtreplay.ingest.TimeMergedFiles;
+import io.smtreplay.ingest.parse.ReadSummary;
+import io.smtreplay.schemas.ExitEventMapping;
+import io.smtreplay.trace.Labels;
+import io.smtreplay.trace.ParsedEvent;
+import io.smtreplay.trace.RefusedLine;
+import java.io.IOException;
+import java.nio.file.Path;
 
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.kafka.ExitEventProducer;
@@ -57,11 +65,34 @@ public final class EmbeddedRun implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
-    /** Publishes the input's events, and its refused lines to the dead-letter topic. */
-    public void publish(RunInput input) {
+    /**
+     * Publishes trace files, streamed and merged in time order (each file its own host, its app
+     * by {@link Labels#appOfFile}), refused lines to the dead-letter topic.
+     */
+    public List<ReadSummary> publishFiles(List<Path> files) throws IOException, InterruptedException {
+        List<TimeMergedFiles.Input> inputs = files.stream().map(f -> new TimeMergedFiles.Input(f.toString(),
+                new Labels(f.getFileName().toString(), null, Labels.appOfFile(f.toString())))).toList();
+        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits())) {
+            List<ReadSummary> read = TimeMergedFiles.read(inputs, new TimeMergedFiles.Sink() {
+                @Override
+                public void onEvent(Labels labels, ParsedEvent event) {
+                    producer.publish(ExitEventMapping.toAvro(event, labels));
+                }
+
+                @Override
+                public void onRefused(Labels labels, RefusedLine refused) {
+                    producer.publishRefused(Topics.DEFAULT.deadLetters(), ExitEventMapping.toAvro(refused, labels));
+                }
+            });
+            producer.flush();
+            return read;
+        }
+    }
+
+    /** Publishes a synthesized input's events, in time order. */
+    public void publish(SynthInput input) {
         try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits())) {
             input.events().forEach(producer::publish);
-            input.refused().forEach(line -> producer.publishRefused(Topics.DEFAULT.deadLetters(), line));
             producer.flush();
         }
     }

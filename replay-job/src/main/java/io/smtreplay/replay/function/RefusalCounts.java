@@ -1,5 +1,6 @@
 package io.smtreplay.replay.function;
 
+import io.smtreplay.trace.RefusalReason;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -32,13 +33,13 @@ public record RefusalCounts(Map<String, Long> byStageAndReason) {
         return new RefusalCounts(counts);
     }
 
-    public long count(String stage, String reason) {
-        return byStageAndReason.getOrDefault(stage + "/" + reason, 0L);
+    public long count(RefusalReason reason) {
+        return byStageAndReason.getOrDefault(reason.stage().code() + "/" + reason.code(), 0L);
     }
 
     /** Events refused because they arrived behind the watermark: their results are missing or short. */
     public long late() {
-        return count(Refusals.STAGE_REPLAY, Refusals.LATE);
+        return count(RefusalReason.LATE);
     }
 
     public long total() {

@@ -1,5 +1,7 @@
 package io.smtreplay.replay.function;
 
+import io.smtreplay.trace.RefusalReason;
+
 import io.smtreplay.replay.metrics.ReplayMetrics;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.WireExit;
@@ -29,9 +31,9 @@ final class Refuser {
     }
 
     /** Exports these reasons' counters from the start: a missing series is not a zero to Prometheus. */
-    Refuser exportedFromStart(String stage, String... reasons) {
-        for (String reason : reasons) {
-            counter(stage, reason);
+    Refuser exportedFromStart(RefusalReason... reasons) {
+        for (RefusalReason reason : reasons) {
+            counter(reason.stage().code(), reason.code());
         }
         return this;
     }

@@ -1,5 +1,7 @@
 package io.smtreplay.replay.function;
 
+import io.smtreplay.trace.RefusalReason;
+
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.SourceRecord;
 import io.smtreplay.replay.wire.WireExit;
@@ -22,9 +24,8 @@ public final class SplitRefused extends ProcessFunction<SourceRecord, WireExit> 
     @Override
     public void open(OpenContext openContext) {
         refuser = new Refuser(getRuntimeContext())
-                .exportedFromStart(ExitEventRecordDeserializer.STAGE, ExitEventRecordDeserializer.UNDECODABLE,
-                        ExitEventRecordDeserializer.NO_VALUE)
-                .exportedFromStart(Refusals.STAGE_REPLAY, Refusals.NO_TIMESTAMP, Refusals.NO_THREAD);
+                .exportedFromStart(RefusalReason.UNDECODABLE, RefusalReason.NO_VALUE,
+                        RefusalReason.NO_TIMESTAMP, RefusalReason.NO_THREAD);
     }
 
     @Override
@@ -45,9 +46,9 @@ public final class SplitRefused extends ProcessFunction<SourceRecord, WireExit> 
             return;
         }
         if (!exit.hasTimestamp()) {
-            refuser.refuse(Refusals.of(e, Refusals.NO_TIMESTAMP, "event time needs a timestamp"), refused);
+            refuser.refuse(Refusals.of(e, RefusalReason.NO_TIMESTAMP, "event time needs a timestamp"), refused);
         } else {
-            refuser.refuse(Refusals.of(e, Refusals.NO_THREAD, "no vCPU thread id on the line"), refused);
+            refuser.refuse(Refusals.of(e, RefusalReason.NO_THREAD, "no vCPU thread id on the line"), refused);
         }
     }
 }

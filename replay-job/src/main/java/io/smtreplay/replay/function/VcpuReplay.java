@@ -1,5 +1,7 @@
 package io.smtreplay.replay.function;
 
+import io.smtreplay.trace.RefusalReason;
+
 import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.EpisodeTracker;
@@ -100,7 +102,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-events", Types.LONG,
                 Types.LIST(WireExitTypeInfo.INSTANCE)));
         vcpu = getRuntimeContext().getState(new ValueStateDescriptor<>("vcpu", TypeInformation.of(VcpuState.class)));
-        refuser = new Refuser(getRuntimeContext()).exportedFromStart(Refusals.STAGE_REPLAY, Refusals.LATE);
+        refuser = new Refuser(getRuntimeContext()).exportedFromStart(RefusalReason.LATE);
     }
 
     @Override
@@ -125,7 +127,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
         ExitEvent event = refuser.decodeOrRefuse(exit, refused);
         if (event != null) {
-            refuser.refuse(Refusals.of(event, Refusals.LATE, "behind the watermark (" + ctx.timerService().currentWatermark()
+            refuser.refuse(Refusals.of(event, RefusalReason.LATE, "behind the watermark (" + ctx.timerService().currentWatermark()
                     + " ns): later than the out-of-orderness bound"), refused);
         }
     }

@@ -1,5 +1,7 @@
 package io.smtreplay.replay.wire;
 
+import io.smtreplay.trace.RefusalReason;
+
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
 import java.util.Base64;
@@ -13,15 +15,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Reads the exits topic: each message's routing fields (vCPU thread, event time) are read, the
  * rest skipped, and the message passed on whole as a {@link WireExit}. Bytes that are not an
  * {@code ExitEvent} of a known schema never fail the job: they become a {@link RejectedLine} of
- * stage {@value #STAGE}, keeping the bytes (base64) and where they were (topic/partition/offset),
+ * stage {@code decode}, keeping the bytes (base64) and where they were (topic/partition/offset),
  * for the dead-letter topic.
  */
 public final class ExitEventRecordDeserializer implements KafkaRecordDeserializationSchema<SourceRecord> {
 
     private static final long serialVersionUID = 2L;
-    public static final String STAGE = "decode";
-    public static final String UNDECODABLE = "undecodable";
-    public static final String NO_VALUE = "no-value";
 
     /** Read into again for every message: only its three fields are kept. */
     private transient GenericRecord routing;
@@ -30,7 +29,7 @@ public final class ExitEventRecordDeserializer implements KafkaRecordDeserializa
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
         byte[] value = record.value();
         if (value == null) {
-            out.collect(SourceRecord.refused(refusal(origin(record), NO_VALUE, "record without a value (tombstone)", "")));
+            out.collect(SourceRecord.refused(refusal(origin(record), RefusalReason.NO_VALUE, "record without a value (tombstone)", "")));
             return;
         }
         try {
@@ -57,15 +56,15 @@ public final class ExitEventRecordDeserializer implements KafkaRecordDeserializa
 
     /** The refusal of a message that is not a decodable {@code ExitEvent}, wherever the job found out. */
     public static RejectedLine undecodable(String origin, WireCodec.WireFormatException why, byte[] message) {
-        return refusal(origin, UNDECODABLE, why.getMessage(), Base64.getEncoder().encodeToString(message));
+        return refusal(origin, RefusalReason.UNDECODABLE, why.getMessage(), Base64.getEncoder().encodeToString(message));
     }
 
-    private static RejectedLine refusal(String origin, String reason, String detail, String line) {
+    private static RejectedLine refusal(String origin, RefusalReason reason, String detail, String line) {
         return RejectedLine.newBuilder()
                 .setSource(origin)
                 .setLineNumber(-1)
-                .setStage(STAGE)
-                .setReason(reason)
+                .setStage(reason.stage().code())
+                .setReason(reason.code())
                 .setDetail(detail)
                 .setLine(line)
                 .build();

@@ -10,7 +10,7 @@ import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.projection.TraceProjector;
 import io.smtreplay.replay.ReplayJob;
-import io.smtreplay.ingest.RunInput;
+import io.smtreplay.ingest.SynthInput;
 import io.smtreplay.replay.testing.CorruptMessages;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.SourceRecord;
@@ -46,7 +46,7 @@ class VcpuReplayTest {
     private static final Projector PROJECTOR = new Projector(SmtConfiguration.NAMED, PROFILE);
     private static final WireCodec<ExitEvent> CODEC = WireCodec.exitEvents();
 
-    private final List<ExitEvent> events = RunInput.ofSynth(List.of(
+    private final List<ExitEvent> events = SynthInput.of(List.of(
             new SynthSpec(Workload.CPUID_LOOP, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, 1, 4_000_000, 1, null, true)),
             PROFILE).events();
 
@@ -86,7 +86,7 @@ class VcpuReplayTest {
         List<RejectedLine> refused = refusals(harness);
         assertEquals(1, refused.size(), refused.toString());
         RejectedLine late = refused.get(0);
-        assertEquals(Refusals.STAGE_REPLAY + "/" + Refusals.LATE, late.getStage() + "/" + late.getReason());
+        assertEquals("replay/late", late.getStage() + "/" + late.getReason());
         assertEquals(first.getSource(), late.getSource());
         assertEquals(first.getLineNumber(), late.getLineNumber());
         assertEquals(first.getTracepoint() + ": " + first.getPayload(), late.getLine());
@@ -107,7 +107,7 @@ class VcpuReplayTest {
         List<RejectedLine> refused = refusals(harness);
         assertEquals(2, refused.size(), refused.toString());
         for (RejectedLine r : refused) {
-            assertEquals(ExitEventRecordDeserializer.STAGE + "/" + ExitEventRecordDeserializer.UNDECODABLE,
+            assertEquals("decode/undecodable",
                     r.getStage() + "/" + r.getReason());
             assertEquals(java.util.Base64.getEncoder().encodeToString(corrupt), r.getLine());
             assertEquals("kvm-exits/0/" + 7, r.getSource());
