@@ -76,24 +76,29 @@ public final class RunCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
         AtomicReference<String> phase = new AtomicReference<>("starting Kafka and Flink");
-        try (EmbeddedRun run = EmbeddedRun.start(settings.parallelism(), metricsPort, err)) {
-            // Ctrl-C / SIGTERM: stop now, say what was cut short, close Kafka and Flink (their
-            // folders deleted) before the JVM exits; the main thread's results are never printed
-            Thread hook = new Thread(() -> {
-                synchronized (phase) {
-                    String cut = phase.get();
-                    if (cut != null) {
-                        err.println("smtreplay run: stopped while " + cut + "; no results printed");
-                    }
-                    stop.countDown();
+        AtomicReference<EmbeddedRun> started = new AtomicReference<>();
+        // Ctrl-C / SIGTERM: stop now, say what was cut short, close Kafka and Flink (their
+        // folders deleted) before the JVM exits; the main thread's results are never printed.
+        // Registered before anything starts, so a signal during the start is reported too.
+        Thread hook = new Thread(() -> {
+            synchronized (phase) {
+                String cut = phase.get();
+                if (cut != null) {
+                    err.println("smtreplay run: stopped while " + cut + "; no results printed");
                 }
-                try {
-                    run.close();
-                } catch (Exception e) {
-                    err.println("smtreplay run: while stopping: " + CliSupport.message(e));
+                stop.countDown();
+            }
+            try {
+                if (started.get() != null) {
+                    started.get().close();
                 }
-            }, "smtreplay-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+            } catch (Exception e) {
+                err.println("smtreplay run: while stopping: " + CliSupport.message(e));
+            }
+        }, "smtreplay-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (EmbeddedRun run = startOrUnhook(settings.parallelism(), hook, stop)) {
+            started.set(run);
             try {
                 phase.set("publishing the input");
                 if (demo) {
@@ -130,4 +135,15 @@ public final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Starts Kafka and Flink; a start that fails takes the shutdown hook away (it would report a stop that was not one). */
+    private EmbeddedRun startOrUnhook(int parallelism, Thread hook, CountDownLatch stop) throws Exception {
+        try {
+            return EmbeddedRun.start(parallelism, metricsPort, err);
+        } catch (Exception | Error e) {
+            if (stop.getCount() > 0) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            throw e;
+        }
+    }
 }
