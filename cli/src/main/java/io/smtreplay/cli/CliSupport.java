@@ -69,6 +69,15 @@ public final class CliSupport {
     }
 
     static String message(Throwable ex) {
+        if (ex.getClass().getName().startsWith("org.apache.flink.")) {
+            // "Job execution failed." wraps "Recovery is suppressed by ..." wraps what went wrong
+            Throwable root = ex;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return "the job failed: " + (root.getMessage() == null ? root.getClass().getSimpleName()
+                    : root.getClass().getSimpleName() + ": " + root.getMessage());
+        }
         if (ex instanceof NoSuchFileException) {
             return "no such file: " + ex.getMessage();
         }

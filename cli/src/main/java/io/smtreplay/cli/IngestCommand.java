@@ -4,6 +4,7 @@ import io.smtreplay.kafka.TopicAdmin;
 import io.smtreplay.kafka.WireProducer;
 import java.util.Map;
 
+import io.smtreplay.ingest.DeliveryProgress;
 import io.smtreplay.ingest.IngestMetrics;
 import io.smtreplay.ingest.KafkaTracePublisher;
 import io.smtreplay.trace.Labels;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,12 +47,23 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "partitions of topics created here (default: ${DEFAULT-VALUE})")
     int partitions;
     @Option(names = "--connect-timeout", defaultValue = "15s", paramLabel = "D", converter = TraceDuration.class,
-            description = "how long to wait for the broker (default: ${DEFAULT-VALUE})")
+            description = "how long to wait for the broker before sending (default: ${DEFAULT-VALUE})")
     Duration connectTimeout;
+    @Option(names = "--delivery-timeout", defaultValue = "2m", paramLabel = "D", converter = TraceDuration.class,
+            description = "how long a record may wait for the broker, retries included, before the ingest stops; "
+                    + "long enough to ride out a broker restart (default: ${DEFAULT-VALUE})")
+    Duration deliveryTimeout;
+    @Option(names = "--progress-dir", paramLabel = "DIR",
+            description = "where the delivery progress of each file is kept until it is delivered whole, so that a re-run "
+                    + "after a failure sends only the rest (default: ~/.cache/smtreplay/ingest)")
+    Path progressDir = Path.of(System.getProperty("user.home"), ".cache", "smtreplay", "ingest");
     @Option(names = "--metrics-port", description = "serve ingest metrics for Prometheus on this port")
     Integer metricsPort;
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files (plain or .gz), '-' for standard input")
     List<String> files;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -63,8 +76,10 @@ public final class IngestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (bootstrap.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap is empty: give HOST:PORT of a Kafka broker");
+        }
         Labels labels = new Labels(host, vm, app);
-        Duration timeout = connectTimeout;
         for (String f : files) {
             if (!f.equals("-") && !Files.isReadable(Path.of(f))) {
                 err.println("smtreplay ingest: cannot read " + f);
@@ -72,44 +87,80 @@ public final class IngestCommand implements Callable<Integer> {
             }
         }
         try {
-            TopicAdmin.ensureTopics(bootstrap, timeout, Map.of(topic, partitions, dlqTopic, partitions));
+            TopicAdmin.ensureTopics(bootstrap, connectTimeout, Map.of(topic, partitions, dlqTopic, partitions));
         } catch (TopicAdmin.BrokerUnreachableException e) {
             err.println("smtreplay ingest: " + e.getMessage());
             return CliSupport.ERROR;
         }
         long events = 0;
         long refused = 0;
-        try (IngestMetrics metrics = new IngestMetrics();
-             KafkaTracePublisher publisher = new KafkaTracePublisher(bootstrap, topic, dlqTopic, labels, metrics, timeout)) {
+        String destination = bootstrap + "\n" + topic + "\n" + dlqTopic + "\n" + labels;
+        try (IngestMetrics metrics = new IngestMetrics()) {
             if (metricsPort != null) {
                 metrics.serve(metricsPort);
             }
             boolean terminal = System.console() != null;
-            for (String file : files) {
+            for (int i = 0; i < files.size(); i++) {
+                String file = files.get(i);
+                // standard input cannot be read again: it is sent in transactions too, but not resumable
+                DeliveryProgress progress = file.equals("-") ? null : DeliveryProgress.of(progressDir, Path.of(file), destination);
+                long delivered = progress == null ? 0 : progress.committed();
+                String transactionalId = "smtreplay-ingest-" + (progress == null ? java.util.UUID.randomUUID() : progress.id());
                 ReadSummary s;
-                if (file.equals("-")) {
-                    s = TraceFileReader.read(file, publisher);
-                } else {
-                    try (ProgressBar bar = new ProgressBar(TraceFileReader.open(Path.of(file)), Files.size(Path.of(file)),
-                            terminal ? err : null, file)) {
-                        s = TraceFileReader.read(file, bar, publisher);
+                try (KafkaTracePublisher publisher = KafkaTracePublisher.resumable(bootstrap, topic, dlqTopic, labels, metrics,
+                        deliveryTimeout, transactionalId)) {
+                    publisher.startFile(delivered, progress == null ? n -> { } : progress::record);
+                    if (delivered > 0) {
+                        err.printf("%s: resuming after the %d records an earlier run delivered (%s)%n", file, delivered, progress.file());
+                    }
+                    try {
+                        s = read(file, publisher, terminal);
+                        publisher.endFile();
+                    } catch (KafkaTracePublisher.UndeliveredException | WireProducer.DeliveryException e) {
+                        WireProducer.DeliveryException d = e instanceof KafkaTracePublisher.UndeliveredException u ? u.delivery()
+                                : (WireProducer.DeliveryException) e;
+                        return undelivered(file, progress, d, files.subList(i + 1, files.size()));
                     }
                 }
-                try {
-                    publisher.flush();
-                } catch (WireProducer.DeliveryException e) {
-                    err.println("smtreplay ingest: " + file + ": " + e.getMessage());
-                    return CliSupport.ERROR;
+                if (progress != null) {
+                    progress.complete();
                 }
                 events += s.events();
                 refused += s.refused();
-                out.printf("%s: %d lines, %d events sent to %s, %d refused to %s%s%n", file, s.lines(), s.events(), topic,
-                        s.refused(), dlqTopic, s.detectedFormat() == null ? "" : " (format " + s.detectedFormat().cliName() + ")");
+                out.printf("%s: %d lines, %d events sent to %s, %d refused to %s%s%s%n", file, s.lines(), s.events(), topic,
+                        s.refused(), dlqTopic, s.detectedFormat() == null ? "" : " (format " + s.detectedFormat().cliName() + ")",
+                        delivered > 0 ? "; the first " + delivered + " records were delivered by an earlier run" : "");
                 s.refusedByReason().forEach((r, n) -> out.printf("    %-20s %d%n", r.code(), n));
             }
         }
         out.printf("total: %d events sent, %d lines refused, %d files%n", events, refused, files.size());
         return CliSupport.OK;
+    }
+
+    private ReadSummary read(String file, KafkaTracePublisher publisher, boolean terminal) throws IOException {
+        if (file.equals("-")) {
+            return TraceFileReader.read(file, publisher);
+        }
+        // open, not Files.newInputStream: a pipe or named pipe cannot seek
+        try (ProgressBar bar = new ProgressBar(TraceFileReader.open(Path.of(file)), Files.size(Path.of(file)),
+                terminal ? err : null, file)) {
+            return TraceFileReader.read(file, bar, publisher);
+        }
+    }
+
+    /**
+     * A file Kafka did not take whole: what was delivered (a prefix of the file, committed) and
+     * what was not, per file, and how to send the rest without duplicating anything.
+     */
+    private int undelivered(String file, DeliveryProgress progress, WireProducer.DeliveryException e, List<String> notStarted)
+            throws IOException {
+        long committed = progress == null ? 0 : progress.committed();
+        out.printf("%s: NOT delivered whole: its first %d records are on Kafka, the rest are not%n", file, committed);
+        notStarted.forEach(f -> out.printf("%s: not sent%n", f));
+        err.printf("smtreplay ingest: %s: %s%s%n", file, e.getMessage(), progress == null
+                ? " (standard input cannot be resumed)"
+                : "; re-run the same command to send the rest (progress kept in " + progress.file() + ")");
+        return CliSupport.ERROR;
     }
 
     /**

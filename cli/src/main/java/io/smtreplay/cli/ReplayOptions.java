@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The job options {@code run} and {@code replay} share. Their defaults and descriptions are the
@@ -42,8 +45,24 @@ public final class ReplayOptions {
     @Option(names = "--config-file", paramLabel = "FILE")
     Path configurationsFile;
 
-    /** The settings these options choose, resolved as the application jar resolves its arguments. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /**
+     * The settings these options choose, resolved as the application jar resolves its arguments.
+     *
+     * @throws CommandLine.ParameterException for a value the job refuses ({@code --parallelism 0},
+     *                                        an unknown profile): a usage error, exit 2
+     */
     public ReplaySettings settings() {
+        try {
+            return resolve();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(command.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    private ReplaySettings resolve() {
         Map<JobParameter, String> given = new EnumMap<>(JobParameter.class);
         given.put(JobParameter.PARALLELISM, String.valueOf(parallelism));
         given.put(JobParameter.WINDOW, Durations.format(window));

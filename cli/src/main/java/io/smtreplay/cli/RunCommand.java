@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +43,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ReplayOptions options;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -68,20 +72,35 @@ public final class RunCommand implements Callable<Integer> {
                 throw new java.nio.file.NoSuchFileException(file.toString());
             }
         }
+        MetricsPort.requireFree(metricsPort, spec);
         long t0 = System.nanoTime();
         CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        try (EmbeddedRun run = EmbeddedRun.start(settings.parallelism(), metricsPort, err)) {
-            Thread hook = new Thread(() -> {
-                stop.countDown();
-                try {
-                    closed.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        AtomicReference<String> phase = new AtomicReference<>("starting Kafka and Flink");
+        AtomicReference<EmbeddedRun> started = new AtomicReference<>();
+        // Ctrl-C / SIGTERM: stop now, say what was cut short, close Kafka and Flink (their
+        // folders deleted) before the JVM exits; the main thread's results are never printed.
+        // Registered before anything starts, so a signal during the start is reported too.
+        Thread hook = new Thread(() -> {
+            synchronized (phase) {
+                String cut = phase.get();
+                if (cut != null) {
+                    err.println("smtreplay run: stopped while " + cut + "; no results printed");
                 }
-            }, "smtreplay-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
+                stop.countDown();
+            }
             try {
+                if (started.get() != null) {
+                    started.get().close();
+                }
+            } catch (Exception e) {
+                err.println("smtreplay run: while stopping: " + CliSupport.message(e));
+            }
+        }, "smtreplay-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (EmbeddedRun run = startOrUnhook(settings.parallelism(), hook, stop)) {
+            started.set(run);
+            try {
+                phase.set("publishing the input");
                 if (demo) {
                     SynthInput input = SynthInput.of(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile());
                     run.publish(input);
@@ -93,22 +112,38 @@ public final class RunCommand implements Callable<Integer> {
                             read.stream().mapToLong(ReadSummary::events).sum(), files.size(),
                             read.stream().mapToLong(ReadSummary::refused).sum());
                 }
+                phase.set("replaying (the results were not complete)");
                 List<AppSpeedup> results = run.replay(settings);
-                EmbeddedRun.print(results, out);
+                synchronized (phase) {
+                    if (stop.getCount() == 0) {
+                        return CliSupport.ERROR;
+                    }
+                    phase.set(null);
+                    EmbeddedRun.print(results, out);
+                }
                 err.printf("done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 if (serve) {
                     err.printf("serving http://localhost:%d/metrics until Ctrl-C%n", metricsPort);
                     stop.await();
                 }
             } finally {
-                if (!stop.await(0, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (stop.getCount() > 0) {
                     Runtime.getRuntime().removeShutdownHook(hook);
                 }
             }
-        } finally {
-            closed.countDown();
         }
         return 0;
     }
 
+    /** Starts Kafka and Flink; a start that fails takes the shutdown hook away (it would report a stop that was not one). */
+    private EmbeddedRun startOrUnhook(int parallelism, Thread hook, CountDownLatch stop) throws Exception {
+        try {
+            return EmbeddedRun.start(parallelism, metricsPort, err);
+        } catch (Exception | Error e) {
+            if (stop.getCount() > 0) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            throw e;
+        }
+    }
 }

@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import io.smtreplay.trace.Durations;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -175,9 +176,18 @@ public final class SynthCommand implements Callable<Integer> {
         }
     }
 
+    /** The longest trace synth writes (trace time). */
+    static final java.time.Duration MAX_DURATION = java.time.Duration.ofDays(1);
+
     private SynthSpec spec() {
         if (workload == null) {
             throw new CommandLine.ParameterException(commandSpec.commandLine(), "Missing required option: '--workload=W'");
+        }
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            // trace timestamps are seconds with 6 decimals from a boot-time origin: beyond a day the
+            // synthesizer's clock arithmetic is not what a trace of any real host looks like
+            throw new CommandLine.ParameterException(commandSpec.commandLine(), "--duration " + Durations.format(duration)
+                    + " is more than the " + Durations.format(MAX_DURATION) + " of trace time synth writes at most");
         }
         try {
             long durationNs = duration.toNanos();

@@ -112,6 +112,68 @@ class CliErrorsTest {
         assertOneLine(run, command, "");
     }
 
+    /**
+     * Arguments the commands refuse before doing anything (issue 11, item 12): one line naming the
+     * problem, exit 2, for {@code run} and {@code replay} as for every other command.
+     */
+    static Stream<Arguments> refusedArguments() throws IOException {
+        int busy = BUSY_PORT.getLocalPort();
+        return Stream.of(
+                Arguments.of("replay", List.of("--bootstrap", "", "--bounded"), "--bootstrap is empty"),
+                Arguments.of("ingest", List.of("--bootstrap", " ", "--host", "h", "--app", "a", "{trace}"), "--bootstrap is empty"),
+                Arguments.of("run", List.of("--parallelism", "0"), "parallelism must be at least 1"),
+                Arguments.of("replay", List.of("--bootstrap", "127.0.0.1:9", "--parallelism", "0"), "parallelism must be at least 1"),
+                Arguments.of("run", List.of("--metrics-port", "70000"), "--metrics-port 70000 is not a port"),
+                Arguments.of("run", List.of("--metrics-port", String.valueOf(busy)), "--metrics-port " + busy + " is in use"),
+                Arguments.of("replay", List.of("--bootstrap", "127.0.0.1:9", "--metrics-port", String.valueOf(busy)),
+                        "--metrics-port " + busy + " is in use"),
+                Arguments.of("synth", List.of("--workload", "idle", "--duration", "100000m", "-o", "-"),
+                        "of trace time synth writes at most"));
+    }
+
+    private static final java.net.ServerSocket BUSY_PORT = busyPort();
+
+    private static java.net.ServerSocket busyPort() {
+        try {
+            return new java.net.ServerSocket(0);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("refusedArguments")
+    void refusedArgumentsAreOneLineAndExitTwo(String command, List<String> args, String mentions) {
+        String[] argv = args.stream().map(a -> a.replace("{trace}", trace.toString())).toArray(String[]::new);
+        CommandRun run = Cli.run(command, argv);
+        assertEquals(2, run.code(), run.err());
+        assertOneLine(run, command, mentions);
+        assertEquals("", run.out());
+    }
+
+    /** A cost no world switch could take (1e300 µs) is refused when the profile loads, naming the file and the cost. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commandsWithProfiles")
+    void anAbsurdCostIsRefusedAtLoad(String command, int code, List<String> args) throws IOException {
+        Path profile = dir.resolve("absurd.json");
+        try (var in = io.smtreplay.profile.CostProfiles.class.getResourceAsStream("/profiles/hyperturtle-silver4216.json")) {
+            Files.writeString(profile, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .replaceFirst("\"us\": [0-9.]+", "\"us\": 1e300"));
+        }
+        String[] argv = args.stream().map(a -> a.replace("{trace}", trace.toString()).replace("{profile}", profile.toString()))
+                .toArray(String[]::new);
+        CommandRun run = Cli.run(command, argv);
+        assertEquals(code, run.code(), run.err());
+        assertOneLine(run, command, "us is above the 1000 ms");
+    }
+
+    static Stream<Arguments> commandsWithProfiles() {
+        return Stream.of(
+                // project reports an unusable profile as a usage error, the job's options as an error
+                Arguments.of("project", 2, List.of("--profile", "{profile}", "{trace}")),
+                Arguments.of("replay", 1, List.of("--bootstrap", "127.0.0.1:9", "--profile", "{profile}")));
+    }
+
     private static void assertOneLine(CommandRun run, String command, String mentions) {
         List<String> lines = run.err().lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), "expected one line on stderr, got:\n" + run.err());

@@ -41,6 +41,9 @@ import java.util.Map;
  */
 public final class CostProfiles {
 
+    /** The largest cost a profile may give one step (ns): far above any real one (µs), far below an overflow. */
+    static final long MAX_COST_NS = 1_000_000_000L;
+
     /** The profile calibrated to the paper's Table 1 and Figure 6. */
     public static final String DEFAULT = "isca19-table1";
     /** Profiles shipped with smtreplay, by name. */
@@ -249,6 +252,12 @@ public final class CostProfiles {
         }
         if (value < 0) {
             throw new ProfileException(where + ": a cost cannot be negative");
+        }
+        if (!(value <= MAX_COST_NS)) {
+            // a cost of 1e300 us would round to Long.MAX_VALUE and overflow every sum it enters
+            throw new ProfileException(where + ": a cost of " + (cost.has("us") ? cost.get("us") + " us" : cost.has("ns")
+                    ? cost.get("ns") + " ns" : cost.get("cycles") + " cycles") + " is above the " + MAX_COST_NS / 1_000_000
+                    + " ms any one world switch or handler could take");
         }
         return Math.round(value);
     }

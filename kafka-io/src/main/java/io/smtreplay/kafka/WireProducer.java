@@ -45,7 +45,31 @@ public final class WireProducer implements AutoCloseable {
      *                        and how long a send blocks for metadata of a broker that is down
      */
     public WireProducer(String bootstrap, Duration deliveryTimeout) {
+        this(bootstrap, deliveryTimeout, null);
+    }
+
+    /**
+     * A producer whose sends are grouped in Kafka transactions ({@link #beginTransaction()},
+     * {@link #commitTransaction()}): a {@code read_committed} consumer sees a transaction's records
+     * all or none, so a sender that stopped mid-way can resume after its last commit without
+     * duplicating anything. A new producer with the same {@code transactionalId} aborts whatever
+     * transaction an earlier one left open, and fences it if it still runs.
+     */
+    public static WireProducer transactional(String bootstrap, Duration deliveryTimeout, String transactionalId) {
+        WireProducer producer = new WireProducer(bootstrap, deliveryTimeout, java.util.Objects.requireNonNull(transactionalId));
+        producer.producer.initTransactions();
+        return producer;
+    }
+
+    private WireProducer(String bootstrap, Duration deliveryTimeout, String transactionalId) {
         Properties p = new Properties();
+        if (transactionalId != null) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+            // the broker would abort a transaction open longer than this: it must outlast the
+            // delivery timeout, or a broker restart the producer is still riding out aborts it
+            p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    (int) Math.min(Math.max(60_000, deliveryTimeout.toMillis() + 60_000), 15 * 60_000));
+        }
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -91,6 +115,36 @@ public final class WireProducer implements AutoCloseable {
         if (cause != null) {
             throw new DeliveryException(failed.get(), sent.get(), cause);
         }
+    }
+
+    public void beginTransaction() {
+        producer.beginTransaction();
+    }
+
+    /**
+     * Commits the open transaction: every record sent in it is then visible to
+     * {@code read_committed} consumers.
+     *
+     * @throws DeliveryException if a send failed or the commit did not complete; the transaction
+     *                           is aborted (none of its records will ever be visible)
+     */
+    public void commitTransaction() throws DeliveryException {
+        try {
+            producer.flush();
+            if (firstFailure.get() == null) {
+                producer.commitTransaction();
+                return;
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            firstFailure.compareAndSet(null, e);
+        }
+        try {
+            producer.abortTransaction();
+        } catch (org.apache.kafka.common.KafkaException abortFailed) {
+            // fenced or broker gone: the broker aborts the open transaction itself (its timeout,
+            // or the next producer with this transactional id)
+        }
+        throw new DeliveryException(Math.max(failed.get(), 1), sent.get(), firstFailure.get());
     }
 
     @Override

@@ -17,14 +17,16 @@ public enum JobParameter {
     WINDOW("window", "10s", "tumbling event-time window of the per-app results, in trace time"),
     OUT_OF_ORDERNESS("out-of-orderness", "50ms",
             "how far (trace time) an event may arrive behind the newest one and still be replayed in order"),
-    IDLENESS("idleness", "5s", "wall-clock time after which a silent partition stops holding event time back"),
+    IDLENESS("idleness", "5s", "unbounded replay: wall-clock time after which a silent partition stops holding event "
+            + "time back (a bounded replay waits for every partition)"),
     VCPU_IDLE("vcpu-idle", "60s",
             "trace time without events after which a vCPU's open episode is closed and its state freed"),
     CHECKPOINT_INTERVAL("checkpoint-interval", "5s",
             "wall-clock checkpoint interval; results are committed with each checkpoint"),
     PROFILE("profile", CostProfiles.DEFAULT, "cost profile: a published name or a profile file"),
     CONFIG("config", "baseline,svt-sw,svt-hw", "SMT configurations to evaluate, comma-separated"),
-    CONFIG_FILE("config-file", null, "a file defining more SMT configurations");
+    CONFIG_FILE("config-file", null, "a file defining more SMT configurations"),
+    TIMEOUT("timeout", "30m", "bounded replay: wall-clock limit; a replay not finished by then is cancelled and fails");
 
     private final String name;
     private final String defaultValue;

@@ -11,10 +11,17 @@ import io.smtreplay.replay.wire.WireExit;
 import io.smtreplay.replay.wire.WireExitTypeInfo;
 import io.smtreplay.schemas.AppSpeedup;
 import io.smtreplay.schemas.RejectedLine;
+import io.smtreplay.trace.Durations;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.core.execution.JobClient;
 import java.util.Objects;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
@@ -77,13 +84,8 @@ public final class ReplayJob {
         env.getConfig().enableObjectReuse();
         env.enableCheckpointing(settings.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
-        WatermarkStrategy<SourceRecord> watermarks = WatermarkStrategy
-                .<SourceRecord>forBoundedOutOfOrderness(EventTime.span(settings.outOfOrderness()))
-                // refusals carry no event time: the lowest timestamp never moves the watermark
-                .withTimestampAssigner((r, kafkaTs) -> r.isExit() ? r.exit.timestampNs : Long.MIN_VALUE)
-                .withIdleness(settings.sourceIdleness());
-
-        SingleOutputStreamOperator<WireExit> exits = env.fromSource(source, watermarks, "kvm-exits")
+        SingleOutputStreamOperator<WireExit> exits = env.fromSource(source,
+                        watermarks(settings, source.getBoundedness() == Boundedness.BOUNDED), "kvm-exits")
                 .uid("kvm-exits")
                 .process(new SplitRefused(), WireExitTypeInfo.INSTANCE).name("split refused").uid("split-refused");
 
@@ -106,10 +108,56 @@ public final class ReplayJob {
         allRefused.sinkTo(refused).name("refused").uid("refused-sink");
     }
 
+    /**
+     * Per-partition event time, bounded out-of-orderness. Idleness only for an unbounded input:
+     * an idle partition stops holding the watermark back, so a partition that stalls longer than
+     * the idleness (a broker restart, a slow leader) comes back behind the watermark the others
+     * advanced and every event it held is refused as late. A bounded input needs no idleness at
+     * all: every partition has a known end, where its split finishes and releases the watermark
+     * (an empty partition at once), so a stalled partition holds event time until it delivers.
+     */
+    static WatermarkStrategy<SourceRecord> watermarks(ReplaySettings settings, boolean bounded) {
+        WatermarkStrategy<SourceRecord> w = WatermarkStrategy
+                .<SourceRecord>forBoundedOutOfOrderness(EventTime.span(settings.outOfOrderness()))
+                // refusals carry no event time: the lowest timestamp never moves the watermark
+                .withTimestampAssigner((r, kafkaTs) -> r.isExit() ? r.exit.timestampNs : Long.MIN_VALUE);
+        return bounded ? w : w.withIdleness(settings.sourceIdleness());
+    }
+
     /** Builds and runs the job on {@code env} until it ends (bounded sources) or fails. */
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
         build(env);
         return env.execute("smtreplay replay");
+    }
+
+    /**
+     * Builds and runs the job on {@code env}; a job not ended within {@code limit} is cancelled and
+     * fails with a {@link ReplayTimeoutException}. A job that failed throws the exception Flink
+     * reports (its restarts, if any, exhausted).
+     */
+    public JobExecutionResult execute(StreamExecutionEnvironment env, Duration limit) throws Exception {
+        build(env);
+        JobClient client = env.executeAsync("smtreplay replay");
+        try {
+            return client.getJobExecutionResult().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            try {
+                client.cancel().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException cancelFailed) {
+                // the job is being torn down with the environment anyway; the timeout is the news
+            }
+            throw new ReplayTimeoutException(limit);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** A bounded replay that did not finish within its limit ({@code --timeout}). */
+    public static final class ReplayTimeoutException extends Exception {
+        ReplayTimeoutException(Duration limit) {
+            super("the replay did not finish within " + Durations.format(limit) + " (" + JobParameter.TIMEOUT.option()
+                    + "); it was cancelled, and results it had not committed are not on the results topic");
+        }
     }
 
     private static String javaSerialized(String className) {

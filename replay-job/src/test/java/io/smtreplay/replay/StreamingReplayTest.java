@@ -8,17 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.profile.CostProfiles;
-import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
-import io.smtreplay.projection.TraceProjector;
 import io.smtreplay.kafka.local.InProcessKafka;
 import io.smtreplay.kafka.ExitEventProducer;
 import io.smtreplay.ingest.SynthInput;
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.replay.testing.CorruptMessages;
+import io.smtreplay.replay.testing.OfflineProjection;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.SourceRecord;
@@ -50,7 +48,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -120,23 +117,7 @@ class StreamingReplayTest {
 
     @Test
     void resultsTopicEqualsTheOfflineProjection() throws Exception {
-        Map<String, ProjectionAccumulator> batch = offline(input.events());
-        Map<String, Map<String, Long[]>> streamed = sums(inOrder());
-        assertEquals(batch.keySet(), streamed.keySet());
-        batch.forEach((app, acc) -> {
-            for (String config : acc.configurations()) {
-                Long[] s = streamed.get(app).get(config);
-                int i = acc.indexOf(config);
-                String what = app + " " + config;
-                assertEquals(acc.total().guestNs(), s[0], what + " guest");
-                assertEquals(acc.total().baselineNs(), s[1], what + " baseline");
-                assertEquals(acc.total().projectedNs(i), s[2], what + " projected");
-                assertEquals(acc.episodes().episodes(), s[3], what + " episodes");
-                assertEquals(acc.episodes().incomplete(), s[4], what + " incomplete");
-                assertEquals(acc.exits(io.smtreplay.episode.Level.L2), s[5], what + " L2 exits");
-            }
-            assertTrue(acc.total().episodes() > 100, app + " has episodes to compare");
-        });
+        OfflineProjection.assertResultsEqualOffline(input.events(), profile, inOrder());
         assertTrue(inOrder().stream().map(AppSpeedup::getWindowStartNs).distinct().count() >= 3, "several windows");
     }
 
@@ -274,32 +255,6 @@ class StreamingReplayTest {
                 }
             }
         }
-    }
-
-    /** What `project` computes: the model's offline replay of the same events, per app. */
-    private static Map<String, ProjectionAccumulator> offline(List<ExitEvent> events) {
-        TraceProjector projector = new TraceProjector(new Projector(SmtConfiguration.NAMED, profile));
-        for (ExitEvent e : events) {
-            projector.accept(e.getApp(), e.getHost(), ExitEventMapping.fromAvro(e));
-        }
-        projector.finish();
-        return projector.byApp();
-    }
-
-    /** app -> config -> Σ over windows of guest, baseline, projected, episodes, incomplete, L2 exits. */
-    private static Map<String, Map<String, Long[]>> sums(List<AppSpeedup> results) {
-        Map<String, Map<String, Long[]>> out = new TreeMap<>();
-        for (AppSpeedup r : results) {
-            Long[] s = out.computeIfAbsent(r.getApp(), a -> new TreeMap<>())
-                    .computeIfAbsent(r.getConfig(), c -> new Long[] {0L, 0L, 0L, 0L, 0L, 0L});
-            s[0] += r.getGuestNs();
-            s[1] += r.getBaselineNs();
-            s[2] += r.getProjectedNs();
-            s[3] += r.getEpisodes();
-            s[4] += r.getIncompleteEpisodes();
-            s[5] += r.getExitsByLevel().getOrDefault("L2", 0L);
-        }
-        return out;
     }
 
     private static List<String> sorted(List<AppSpeedup> results) {

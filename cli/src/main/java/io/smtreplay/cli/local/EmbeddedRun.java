@@ -37,6 +37,7 @@ public final class EmbeddedRun implements AutoCloseable {
     private final InProcessKafka kafka;
     private final LocalFlink flink;
     private final PrintStream log;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EmbeddedRun(InProcessKafka kafka, LocalFlink flink, PrintStream log) {
         this.kafka = kafka;
@@ -116,8 +117,12 @@ public final class EmbeddedRun implements AutoCloseable {
         new SpeedupTable(results).print(out);
     }
 
+    /** Stops Flink and Kafka; a second call (the shutdown hook's and the command's) does nothing. */
     @Override
     public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             flink.close();
         } finally {

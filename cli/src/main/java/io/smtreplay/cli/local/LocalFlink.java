@@ -1,18 +1,13 @@
 package io.smtreplay.cli.local;
 
-import io.smtreplay.kafka.local.InProcessKafka;
 
 import io.smtreplay.replay.metrics.SmtreplayPrometheusReporter;
 import io.smtreplay.replay.metrics.SmtreplayPrometheusReporterFactory;
 import org.apache.flink.api.common.JobExecutionResult;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -24,11 +19,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
-    private final Path checkpoints;
+    private final RunFolder folder;
 
-    private LocalFlink(MiniCluster cluster, Path checkpoints) {
+    private LocalFlink(MiniCluster cluster, RunFolder folder) {
         this.cluster = cluster;
-        this.checkpoints = checkpoints;
+        this.folder = folder;
     }
 
     /** Flink's configuration of the reporter, as in a flink-conf / config.yaml. */
@@ -45,13 +40,9 @@ public final class LocalFlink implements AutoCloseable {
         config.set(RestOptions.BIND_PORT, "0");
         // small machine: the default managed memory (for RocksDB/batch) is unused by this job
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(16));
-        // pending events make checkpoints larger than the JobManager-memory storage's 5 MB
-        Path checkpoints = Files.createTempDirectory("smtreplay-checkpoints-");
-        config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        // the REST server creates its jar-upload folder even unused, by default /tmp/flink-web-upload,
-        // which outlives the run: keep it in the run's own folder, deleted on close
-        config.set(WebOptions.UPLOAD_DIR, checkpoints.resolve("web-upload").toString());
+        // checkpoints, Flink's temporary files and its web-upload folder in one folder, deleted on close or exit
+        RunFolder folder = RunFolder.create("smtreplay-run-");
+        config.addAll(folder.flinkConfiguration());
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
                 .setNumTaskManagers(1)
@@ -60,10 +51,10 @@ public final class LocalFlink implements AutoCloseable {
         try {
             cluster.start();
         } catch (Exception | Error e) {
-            InProcessKafka.deleteTree(checkpoints);
+            folder.close();
             throw e;
         }
-        return new LocalFlink(cluster, checkpoints);
+        return new LocalFlink(cluster, folder);
     }
 
     /** Runs the job {@code env} describes on this cluster until it ends. */
@@ -76,7 +67,7 @@ public final class LocalFlink implements AutoCloseable {
         try {
             cluster.close();
         } finally {
-            InProcessKafka.deleteTree(checkpoints);
+            folder.close();
         }
     }
 }

@@ -162,7 +162,9 @@ public final class BrokerProcess implements AutoCloseable {
     /** A JVM running {@code mainClass} on this JVM's classpath, its output appended to {@link #log()}. */
     private ProcessBuilder java(String mainClass, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"), mainClass));
+                // C1 only and the serial collector: a test broker needs little speed, and on a loaded
+                // 2-core machine C2 compilation and parallel GC threads delayed its start past 2 min
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));

@@ -9,21 +9,25 @@ import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
 import java.util.function.Consumer;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 
 /**
  * How every operator of the job refuses a record: counted in {@code smtreplay_records_refused_total}
  * by the refusal's own stage and reason, and sent on (to {@link Refusals#TAG}) for the dead-letter
  * topic. Operators pass their side output as a consumer: Flink's process-function contexts share no
- * type.
+ * type. Each refusal is also added to the job's accumulator {@link RefusalCounts#accumulatorName}, so
+ * whoever launched a bounded job learns from its result how many records it refused and why (a
+ * run that refused events as late must say so, not only on the dead-letter topic).
  */
 final class Refuser {
 
     private final ContractMetrics metrics;
+    private final RuntimeContext context;
 
-    Refuser(MetricGroup group) {
-        this.metrics = new ContractMetrics(group);
+    Refuser(RuntimeContext context) {
+        this.metrics = new ContractMetrics(context.getMetricGroup());
+        this.context = context;
     }
 
     /** Exports these reasons' counters from the start: a missing series is not a zero to Prometheus. */
@@ -36,6 +40,7 @@ final class Refuser {
 
     void refuse(RejectedLine refused, Consumer<RejectedLine> sideOutput) {
         counter(refused.getStage(), refused.getReason()).inc();
+        context.getLongCounter(RefusalCounts.accumulatorName(refused.getStage(), refused.getReason())).add(1L);
         sideOutput.accept(refused);
     }
 

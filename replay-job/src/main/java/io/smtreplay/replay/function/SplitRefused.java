@@ -23,7 +23,7 @@ public final class SplitRefused extends ProcessFunction<SourceRecord, WireExit> 
 
     @Override
     public void open(OpenContext openContext) {
-        refuser = new Refuser(getRuntimeContext().getMetricGroup())
+        refuser = new Refuser(getRuntimeContext())
                 .exportedFromStart(RefusalReason.UNDECODABLE, RefusalReason.NO_VALUE,
                         RefusalReason.NO_TIMESTAMP, RefusalReason.NO_THREAD);
     }

@@ -102,7 +102,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-events", Types.LONG,
                 Types.LIST(WireExitTypeInfo.INSTANCE)));
         vcpu = getRuntimeContext().getState(new ValueStateDescriptor<>("vcpu", TypeInformation.of(VcpuState.class)));
-        refuser = new Refuser(getRuntimeContext().getMetricGroup()).exportedFromStart(RefusalReason.LATE);
+        refuser = new Refuser(getRuntimeContext()).exportedFromStart(RefusalReason.LATE);
     }
 
     @Override

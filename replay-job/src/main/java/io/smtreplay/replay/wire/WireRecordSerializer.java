@@ -5,6 +5,12 @@ import io.smtreplay.replay.EventTime;
 import io.smtreplay.schemas.WireCodec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
+import java.util.List;
+import java.util.Optional;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.DefaultKafkaDatasetIdentifier;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacet;
+import org.apache.flink.connector.kafka.lineage.KafkaDatasetFacetProvider;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
 import org.apache.flink.util.function.SerializableSupplier;
@@ -13,9 +19,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * One wire record per element. The Kafka record gets no timestamp from Flink: the job's event time
  * is trace-clock nanoseconds (see EventTime), which brokers refuse as a record timestamp, so the
- * producer stamps the wall clock instead.
+ * producer stamps the wall clock instead. It names its topic ({@link KafkaDatasetFacetProvider}):
+ * the sink's pooled transaction naming needs it to find the transactions it must abort at start.
  */
-final class WireRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+final class WireRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T>,
+        KafkaDatasetFacetProvider {
 
     private static final long serialVersionUID = 1L;
 
@@ -33,6 +41,11 @@ final class WireRecordSerializer<T extends SpecificRecord> implements KafkaRecor
     @Override
     public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         value.open(context);
+    }
+
+    @Override
+    public Optional<KafkaDatasetFacet> getKafkaDatasetFacet() {
+        return Optional.of(new DefaultKafkaDatasetFacet(DefaultKafkaDatasetIdentifier.ofTopics(List.of(topic))));
     }
 
     @Override

@@ -1,0 +1,126 @@
+package io.smtreplay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smtreplay.ingest.testing.CommandRun;
+import io.smtreplay.kafka.CommittedTopic;
+import io.smtreplay.kafka.local.BrokerProcess;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ingest} against a broker that runs as its own process and is killed (SIGKILL) mid-file
+ * (issue 11, item 3). Restarted within the delivery timeout, the ingest rides it out; down longer,
+ * the ingest stops, says per file what was and was not delivered, and the same command re-run
+ * sends only the rest. Either way a {@code read_committed} reader sees every record of a clean
+ * ingest of the same file exactly once.
+ */
+class IngestUnderBrokerFaultsTest {
+
+    @TempDir
+    static Path dir;
+    private static BrokerProcess broker;
+    private static Path trace;
+    private static Map<ByteBuffer, Long> clean;
+
+    @BeforeAll
+    static void cleanIngest() throws Exception {
+        broker = BrokerProcess.start(Duration.ofSeconds(240));
+        trace = dir.resolve("host-a.txt");
+        CommandRun synth = Cli.run("synth", "--workload", "memcached", "--duration", "400ms", "-o", trace.toString());
+        assertEquals(0, synth.code(), synth.err());
+        CommandRun run = ingest("clean", "2m");
+        assertEquals(0, run.code(), run.err());
+        clean = values("clean");
+        System.err.printf("trace: %d lines, %d records%n", Files.readAllLines(trace).size(), total(clean));
+        assertTrue(total(clean) > 3 * 20_000, "several transactions' worth of records: " + total(clean));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    @Test
+    void aBrokerRestartWithinTheDeliveryTimeoutLosesAndDuplicatesNothing() throws Exception {
+        CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> ingest("ridden", "2m"));
+        awaitCommitted("ridden", run);
+        broker.kill();
+        Thread.sleep(2_000);
+        broker.restart(Duration.ofSeconds(240));
+        CommandRun done = run.get(4, TimeUnit.MINUTES);
+        assertEquals(0, done.code(), done.err());
+        assertEquals(clean, values("ridden"), "every record of the clean ingest, once");
+    }
+
+    @Test
+    void anOutageLongerThanTheDeliveryTimeoutStopsAndTheReRunSendsOnlyTheRest() throws Exception {
+        CompletableFuture<CommandRun> run = CompletableFuture.supplyAsync(() -> ingest("resumed", "5s"));
+        awaitCommitted("resumed", run);
+        broker.kill();
+        CommandRun stopped = run.get(3, TimeUnit.MINUTES);
+        broker.restart(Duration.ofSeconds(240));
+        assertEquals(1, stopped.code(), stopped.err());
+        assertTrue(stopped.out().contains(trace + ": NOT delivered whole: its first "), stopped.out());
+        assertTrue(stopped.err().contains("re-run the same command to send the rest"), stopped.err());
+        assertEquals(1, stopped.err().lines().filter(l -> l.startsWith("smtreplay ingest: ")).count(), stopped.err());
+
+        CommandRun resumed = ingest("resumed", "2m");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after the "), resumed.err());
+        assertEquals(clean, values("resumed"), "every record of the clean ingest, once");
+    }
+
+    private static CommandRun ingest(String topic, String deliveryTimeout) {
+        return Cli.run("ingest", "--bootstrap", broker.bootstrapServers(), "--host", "host-a", "--app", "a",
+                "--topic", topic, "--dlq-topic", topic + "-dlq", "--partitions", "2", "--delivery-timeout", deliveryTimeout,
+                "--connect-timeout", "60s", "--progress-dir", dir.resolve("progress").toString(), trace.toString());
+    }
+
+    /** Waits until a first transaction of the ingest is committed, so the broker dies mid-file. */
+    private static void awaitCommitted(String topic, CompletableFuture<CommandRun> run) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            if (run.isDone()) {
+                throw new AssertionError("the ingest ended before the fault: " + run.get().out() + run.get().err());
+            }
+            if (Files.isDirectory(dir.resolve("progress"))) {
+                try (Stream<Path> s = Files.list(dir.resolve("progress"))) {
+                    if (s.anyMatch(p -> p.toString().endsWith(".progress"))) {
+                        return;
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no transaction committed within 3 min");
+    }
+
+    /** Every committed value of the topic and its dead-letter topic, with how often it is there. */
+    private static Map<ByteBuffer, Long> values(String topic) {
+        return Stream.concat(CommittedTopic.records(broker.bootstrapServers(), topic).stream(),
+                        CommittedTopic.records(broker.bootstrapServers(), topic + "-dlq").stream())
+                .map(r -> ByteBuffer.wrap(r.value()))
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    }
+
+    private static long total(Map<ByteBuffer, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

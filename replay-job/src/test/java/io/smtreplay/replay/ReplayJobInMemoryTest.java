@@ -1,0 +1,112 @@
+package io.smtreplay.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smtreplay.ingest.SynthInput;
+import io.smtreplay.profile.CostProfile;
+import io.smtreplay.profile.CostProfiles;
+import io.smtreplay.projection.Projector;
+import io.smtreplay.replay.function.RefusalCounts;
+import io.smtreplay.replay.testing.CollectingSink;
+import io.smtreplay.replay.testing.OfflineProjection;
+import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
+import io.smtreplay.replay.wire.SourceRecord;
+import io.smtreplay.schemas.AppSpeedup;
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.RejectedLine;
+import io.smtreplay.schemas.WireCodec;
+import io.smtreplay.smt.SmtConfiguration;
+import io.smtreplay.synth.KernelEra;
+import io.smtreplay.synth.SynthSpec;
+import io.smtreplay.synth.Workload;
+import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.TraceFormat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.ExecutionConfig;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.functions.util.ListCollector;
+import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The job fed from memory, no broker (flink-training style): the records a Kafka source would
+ * give, from an in-memory bounded source, results and refusals into collecting sinks. A change to
+ * the job's logic is tested here in seconds; the Kafka path (exactly once, restarts) in
+ * {@link StreamingReplayTest}.
+ */
+class ReplayJobInMemoryTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(2)
+            .build());
+
+    private static final CostProfile PROFILE = CostProfiles.defaultProfile();
+    private static final List<SynthSpec> SPECS = List.of(
+            new SynthSpec(Workload.CPUID_LOOP, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, 1, 4_000_000, 1, null, true),
+            new SynthSpec(Workload.NETPERF_RR, TraceFormat.FTRACE, KernelEra.V5_10, Isa.SVM, 2, 9_000_000, 2, null, true));
+
+    @Test
+    void resultsEqualTheOfflineProjectionAndNothingIsRefused() throws Exception {
+        List<ExitEvent> events = SynthInput.of(SPECS, PROFILE).events();
+        CollectingSink<AppSpeedup> speedups = new CollectingSink<>();
+        CollectingSink<RejectedLine> refused = new CollectingSink<>();
+        JobExecutionResult result = run(events, speedups, refused);
+
+        OfflineProjection.assertResultsEqualOffline(events, PROFILE, speedups.collected());
+        assertEquals(List.of(), refused.collected());
+        assertEquals(0, RefusalCounts.fromAccumulators(result.getAllAccumulatorResults()).total());
+    }
+
+    @Test
+    void anEventBehindTheWatermarkIsRefusedLateAndCounted() throws Exception {
+        List<ExitEvent> events = new ArrayList<>(SynthInput.of(SPECS, PROFILE).events());
+        // the first event again at the end, long after the watermark passed it
+        events.add(events.get(0));
+        CollectingSink<AppSpeedup> speedups = new CollectingSink<>();
+        CollectingSink<RejectedLine> refused = new CollectingSink<>();
+        JobExecutionResult result = run(events, speedups, refused);
+
+        assertEquals(List.of("replay/late"), refused.collected().stream().map(r -> r.getStage() + "/" + r.getReason()).toList());
+        assertEquals(1, RefusalCounts.fromAccumulators(result.getAllAccumulatorResults()).late());
+        assertTrue(!speedups.collected().isEmpty());
+    }
+
+    private static JobExecutionResult run(List<ExitEvent> events, CollectingSink<AppSpeedup> speedups,
+                                          CollectingSink<RejectedLine> refused) throws Exception {
+        ReplaySettings settings = ReplaySettings.defaults(new Projector(SmtConfiguration.NAMED, PROFILE), PROFILE.name())
+                .withWindow(Duration.ofMillis(2)).withOutOfOrderness(Duration.ofNanos(200_000)).withParallelism(1)
+                .withCheckpointInterval(Duration.ofSeconds(1));
+        // parallelism 1: one split holds the events in their order, as one Kafka partition does
+        // (a generator source splits its elements in ranges, one per subtask)
+        TypeInformation<SourceRecord> type = TypeInformation.of(SourceRecord.class);
+        DataGeneratorSource<SourceRecord> source = new DataGeneratorSource<>(
+                new FromElementsGeneratorFunction<>(type, new ExecutionConfig(), sourceRecords(events)), events.size(), type);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        new ReplayJob(settings, source, speedups, refused).build(env);
+        return env.execute("in-memory replay");
+    }
+
+    /** What the Kafka source gives for these events: their routing fields read, their bytes passed on. */
+    private static List<SourceRecord> sourceRecords(List<ExitEvent> events) {
+        WireCodec<ExitEvent> codec = WireCodec.exitEvents();
+        ExitEventRecordDeserializer deserializer = new ExitEventRecordDeserializer();
+        List<SourceRecord> out = new ArrayList<>();
+        ListCollector<SourceRecord> collector = new ListCollector<>(out);
+        for (int i = 0; i < events.size(); i++) {
+            deserializer.deserialize(new ConsumerRecord<>("kvm-exits", 0, i, null, codec.encode(events.get(i))), collector);
+        }
+        return out;
+    }
+}
