@@ -27,12 +27,8 @@ public final class AgentCommand implements Callable<Integer> {
     String bootstrap;
     @Option(names = "--host", description = "the L0 host label (default: this node's name)")
     String host;
-    @Option(names = "--topic", defaultValue = "kvm-exits", description = "events topic (default: ${DEFAULT-VALUE})")
-    String topic;
-    @Option(names = "--dlq-topic", defaultValue = "kvm-exits-dlq", description = "dead-letter topic (default: ${DEFAULT-VALUE})")
-    String dlqTopic;
-    @Option(names = "--partitions", defaultValue = "4", description = "partitions of topics created here (default: ${DEFAULT-VALUE})")
-    int partitions;
+    @picocli.CommandLine.Mixin
+    TopicOptions topics;
     @Option(names = "--tracefs", defaultValue = "/sys/kernel/tracing", description = "where tracefs is mounted (default: ${DEFAULT-VALUE})")
     Path tracefs;
     @Option(names = "--buffer-kb", defaultValue = "16384",
@@ -69,7 +65,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Agent.AgentConfig config = new Agent.AgentConfig(tracefs, "smtreplay-" + ProcessHandle.current().pid(), bufferKb,
-                TracefsInstance.MODEL_EVENTS, bootstrap, topic, dlqTopic, partitions, spoolDir, spoolMaxMb << 20,
+                TracefsInstance.MODEL_EVENTS, bootstrap, topics.topic, topics.dlqTopic, topics.partitions, spoolDir, spoolMaxMb << 20,
                 deliveryTimeout, once ? Duration.ofSeconds(1) : duration, host == null ? nodeName() : host,
                 Path.of("/proc"), labelRules, labelFile);
         try (AgentMetrics metrics = new AgentMetrics()) {
@@ -99,7 +95,7 @@ public final class AgentCommand implements Callable<Integer> {
                             s.kernelLost()[cpu], s.reportedLost()[cpu]);
                 }
             }
-            out.printf("agent: %d records published to %s/%s, %d events lost%n", s.published(), topic, dlqTopic, lost);
+            out.printf("agent: %d records published to %s/%s, %d events lost%n", s.published(), topics.topic, topics.dlqTopic, lost);
             if (s.leftInSpool() > 0) {
                 err.printf("smtreplay agent: Kafka did not acknowledge %d records within %s; they stay in %s and are sent at the next start%n",
                         s.leftInSpool(), deliveryTimeout, spoolDir);

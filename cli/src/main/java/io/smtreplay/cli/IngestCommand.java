@@ -40,12 +40,8 @@ public final class IngestCommand implements Callable<Integer> {
     String app;
     @Option(names = "--vm", description = "the VM label")
     String vm;
-    @Option(names = "--topic", defaultValue = "kvm-exits", description = "events topic (default: ${DEFAULT-VALUE})")
-    String topic;
-    @Option(names = "--dlq-topic", defaultValue = "kvm-exits-dlq", description = "dead-letter topic (default: ${DEFAULT-VALUE})")
-    String dlqTopic;
-    @Option(names = "--partitions", defaultValue = "4", description = "partitions of topics created here (default: ${DEFAULT-VALUE})")
-    int partitions;
+    @picocli.CommandLine.Mixin
+    TopicOptions topics;
     @Option(names = "--connect-timeout", defaultValue = "15s", paramLabel = "D", converter = TraceDuration.class,
             description = "how long to wait for the broker before sending (default: ${DEFAULT-VALUE})")
     Duration connectTimeout;
@@ -87,14 +83,14 @@ public final class IngestCommand implements Callable<Integer> {
             }
         }
         try {
-            TopicAdmin.ensureTopics(bootstrap, connectTimeout, Map.of(topic, partitions, dlqTopic, partitions));
+            TopicAdmin.ensureTopics(bootstrap, connectTimeout, topics.partitionsByTopic());
         } catch (TopicAdmin.BrokerUnreachableException e) {
             err.println("smtreplay ingest: " + e.getMessage());
             return CliSupport.ERROR;
         }
         long events = 0;
         long refused = 0;
-        String destination = bootstrap + "\n" + topic + "\n" + dlqTopic + "\n" + labels;
+        String destination = bootstrap + "\n" + topics.topic + "\n" + topics.dlqTopic + "\n" + labels;
         try (IngestMetrics metrics = new IngestMetrics()) {
             if (metricsPort != null) {
                 metrics.serve(metricsPort);
@@ -107,7 +103,7 @@ public final class IngestCommand implements Callable<Integer> {
                 long delivered = progress == null ? 0 : progress.committed();
                 String transactionalId = "smtreplay-ingest-" + (progress == null ? java.util.UUID.randomUUID() : progress.id());
                 ReadSummary s;
-                try (KafkaTracePublisher publisher = KafkaTracePublisher.resumable(bootstrap, topic, dlqTopic, labels, metrics,
+                try (KafkaTracePublisher publisher = KafkaTracePublisher.resumable(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
                         deliveryTimeout, transactionalId)) {
                     publisher.startFile(delivered, progress == null ? n -> { } : progress::record);
                     if (delivered > 0) {
@@ -127,8 +123,8 @@ public final class IngestCommand implements Callable<Integer> {
                 }
                 events += s.events();
                 refused += s.refused();
-                out.printf("%s: %d lines, %d events sent to %s, %d refused to %s%s%s%n", file, s.lines(), s.events(), topic,
-                        s.refused(), dlqTopic, s.detectedFormat() == null ? "" : " (format " + s.detectedFormat().cliName() + ")",
+                out.printf("%s: %d lines, %d events sent to %s, %d refused to %s%s%s%n", file, s.lines(), s.events(), topics.topic,
+                        s.refused(), topics.dlqTopic, s.detectedFormat() == null ? "" : " (format " + s.detectedFormat().cliName() + ")",
                         delivered > 0 ? "; the first " + delivered + " records were delivered by an earlier run" : "");
                 s.refusedByReason().forEach((r, n) -> out.printf("    %-20s %d%n", r.code(), n));
             }
