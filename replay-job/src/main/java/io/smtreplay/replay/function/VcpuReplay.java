@@ -48,7 +48,8 @@ import org.apache.flink.util.Collector;
  *       ({@link VcpuWindow}) for the app window to merge.</li>
  *   <li>A vCPU without events for {@code vcpuIdle} of trace time is closed: its open episode ends
  *       as the model's {@code TRACE_ENDED} (as at the end of a file offline) and its tracker is
- *       dropped. The end of a bounded input fires these timers too.</li>
+ *       dropped. At the end of a bounded input (or any jump of the watermark past the idle
+ *       deadline) the close counts in the last event's window, not in one {@code vcpuIdle} later.</li>
  * </ul>
  */
 public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, VcpuWindow> {
@@ -159,11 +160,9 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
             if (state.lastEventNs + idleNs > ts) {
                 // events came since the timer was set: one idle timer per vCPU, moved forward lazily
                 armIdleTimer(state, ctx);
-            } else if (state.tracker != null) {
-                state.tracker.finish(new Recorder(state, ts, ctx));
-                state.tracker = null;
             }
         }
+        closeIfIdle(ts, state, ctx);
         emitClosedWindows(ts, state, out);
         if (state.isEmpty() && pending.isEmpty()) {
             vcpu.clear();
@@ -192,6 +191,29 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         if (state.idleTimerNs == Long.MIN_VALUE) {
             armIdleTimer(state, ctx);
         }
+    }
+
+    /**
+     * Closes the vCPU's tracker once the watermark is past its idle deadline, at the first timer
+     * that sees it. When the watermark jumped there (the end of a bounded input, or a restored job
+     * catching up), that is before the last event's window is emitted, and what the close ends
+     * counts there, as offline at the end of a file. Only a vCPU that fell idle while event time
+     * went on gradually records its close in the window of the timer: the last event's window was
+     * emitted long before. (Recording every close at the idle timer put an episode that ended at
+     * the last event into a window {@code vcpuIdle} later, a window of its own at end of input.)
+     */
+    private void closeIfIdle(long ts, VcpuState state, OnTimerContext ctx) throws Exception {
+        long idleAt = state.lastEventNs + idleNs;
+        if (state.tracker == null || idleAt > ctx.timerService().currentWatermark()) {
+            return;
+        }
+        // before the idle deadline's own timer, events still waiting for their tick may follow
+        if (idleAt > ts && !pending.isEmpty()) {
+            return;
+        }
+        boolean lastWindowOpen = windowStart(state.lastEventNs) + windowNs - 1 >= ts;
+        state.tracker.finish(new Recorder(state, lastWindowOpen ? state.lastEventNs : ts, ctx));
+        state.tracker = null;
     }
 
     private void armIdleTimer(VcpuState state, OnTimerContext ctx) {

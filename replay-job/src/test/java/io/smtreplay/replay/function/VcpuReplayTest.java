@@ -27,6 +27,7 @@ import io.smtreplay.trace.TraceFormat;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class VcpuReplayTest {
 
     private static final long WINDOW_NS = 2_000_000;
+    private static final long OUT_OF_ORDERNESS_NS = 50_000;
     private static final CostProfile PROFILE = CostProfiles.defaultProfile();
     private static final Projector PROJECTOR = new Projector(SmtConfiguration.NAMED, PROFILE);
     private static final WireCodec<ExitEvent> CODEC = WireCodec.exitEvents();
@@ -116,12 +118,117 @@ class VcpuReplayTest {
         harness.close();
     }
 
+
+    /**
+     * A restore from a checkpoint taken mid-stream (state and timers, as after a TaskManager is
+     * lost; the source then resends what followed the checkpoint, and event time starts over)
+     * gives the windows of the uninterrupted run, and no more.
+     */
+    @Test
+    void aRunRestoredFromAMidStreamSnapshotEmitsTheUninterruptedRunsWindows() throws Exception {
+        List<String> uninterrupted = windows(replayRestoringAfter(events, -1));
+        assertTrue(uninterrupted.size() >= 2, "windows to compare: " + uninterrupted);
+        for (int cut = 0; cut < events.size(); cut += 97) {
+            assertEquals(uninterrupted, windows(replayRestoringAfter(events, cut)), "restored after event " + cut);
+        }
+    }
+
+    /**
+     * A vCPU whose input ends inside an episode (a trace stopped mid-exit; or, after a restore,
+     * the rest of its events refused as late): at the end of input its open episode is closed in
+     * the window of its last event, as offline, not in a window of its own {@code vcpuIdle} later.
+     * The job's app windows assign a vCPU's share by its record's event time, so that time counts.
+     */
+    @Test
+    void anInputEndingInsideAnEpisodeClosesItInTheLastEventsWindow() throws Exception {
+        List<ExitEvent> cutShort = events.subList(0, events.size() - 1); // without the final kvm_entry
+        ExitEvent last = cutShort.get(cutShort.size() - 1);
+        assertTrue(!"ENTRY".equals(last.getKind().name()), "the input ends inside an episode (in L0): " + last.getKind());
+        long lastWindow = Math.floorDiv(last.getTimestampNs(), WINDOW_NS) * WINDOW_NS;
+        TraceProjector offline = new TraceProjector(PROJECTOR);
+        cutShort.forEach(e -> offline.accept(e.getApp(), e.getHost(), ExitEventMapping.fromAvro(e)));
+        offline.finish();
+        long offlineEpisodes = offline.byApp().get(last.getApp()).episodes().episodes();
+
+        for (int cut : List.of(-1, cutShort.size() / 2)) {
+            List<StreamRecord<VcpuWindow>> emitted = replayRestoringAfter(cutShort, cut);
+            long episodes = 0;
+            for (StreamRecord<VcpuWindow> r : emitted) {
+                long appWindow = Math.floorDiv(r.getTimestamp(), WINDOW_NS) * WINDOW_NS;
+                assertEquals(r.getValue().windowStartNs, appWindow, "restored after " + cut + ": " + windows(emitted));
+                assertTrue(appWindow <= lastWindow, "no window after the last event's: " + windows(emitted));
+                episodes += r.getValue().projection.episodes().episodes();
+            }
+            assertEquals(offlineEpisodes, episodes, "restored after " + cut + ": the closed episode counted once");
+        }
+    }
+
+    /**
+     * Replays {@code input} with the watermark following them, then to the end of input; after
+     * event {@code cut} (-1: never) the operator is snapshotted and the rest goes to a new one
+     * restored from that snapshot. Returns what both emitted.
+     */
+    private static List<StreamRecord<VcpuWindow>> replayRestoringAfter(List<ExitEvent> input, int cut) throws Exception {
+        List<StreamRecord<VcpuWindow>> out = new ArrayList<>();
+        var harness = harness(null);
+        for (int i = 0; i < input.size(); i++) {
+            ExitEvent e = input.get(i);
+            send(harness, CODEC.encode(e), e.getTimestampNs());
+            harness.processWatermark(e.getTimestampNs() - OUT_OF_ORDERNESS_NS);
+            if (i == cut) {
+                OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+                out.addAll(emitted(harness));
+                harness.close();
+                harness = harness(snapshot);
+            }
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        out.addAll(emitted(harness));
+        harness.close();
+        return out;
+    }
+
+    private static List<StreamRecord<VcpuWindow>> emitted(KeyedOneInputStreamOperatorTestHarness<String, WireExit, VcpuWindow> harness) {
+        List<StreamRecord<VcpuWindow>> records = new ArrayList<>();
+        for (Object o : harness.getOutput()) {
+            if (o instanceof StreamRecord<?> r) {
+                @SuppressWarnings("unchecked")
+                StreamRecord<VcpuWindow> window = (StreamRecord<VcpuWindow>) r;
+                records.add(window);
+            }
+        }
+        return records;
+    }
+
+    /**
+     * Each emitted window as its start, the app window its record's event time falls in (the
+     * job's app windows assign by that time) and what it holds.
+     */
+    private static List<String> windows(List<StreamRecord<VcpuWindow>> emitted) {
+        return emitted.stream().map(r -> describe(r.getValue(), Math.floorDiv(r.getTimestamp(), WINDOW_NS) * WINDOW_NS)).toList();
+    }
+
+    private static String describe(VcpuWindow w, long appWindowStartNs) {
+        return w.app + "@" + w.windowStartNs + " in app window " + appWindowStartNs + ": " + w.projection.episodes().episodes()
+                + " episodes, baseline " + w.projection.total().baselineNs() + " ns, guest " + w.projection.total().guestNs()
+                + " ns";
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, WireExit, VcpuWindow> harness() throws Exception {
+        return harness(null);
+    }
+
+    /** A replay operator, restored from {@code snapshot} when one is given. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, WireExit, VcpuWindow> harness(OperatorSubtaskState snapshot)
+            throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new VcpuReplay(PROJECTOR, WINDOW_NS, 1_000_000_000L)),
                 (WireExit w) -> w.vcpuKey, Types.STRING);
         // the job's serializers: the model's state types are Java-serialized, not left to Kryo
         harness.getExecutionConfig().configure(ReplayJob.environmentConfiguration(), VcpuReplayTest.class.getClassLoader());
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
         harness.open();
         return harness;
     }
