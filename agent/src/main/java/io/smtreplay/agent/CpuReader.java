@@ -46,6 +46,7 @@ final class CpuReader implements Runnable {
     private volatile long completeUpToNs = Long.MIN_VALUE;
     private volatile boolean draining;
     private volatile boolean finished;
+    private volatile long abandonedAtStop;
     private volatile Exception failure;
 
     /** The kernel's count of events committed on a CPU and not yet read ({@code per_cpu/cpuN/stats entries}). */
@@ -128,19 +129,33 @@ final class CpuReader implements Runnable {
     void closeIfBlocked() {
         long entered = readEnteredNs;
         long blockedNs = System.nanoTime() - entered;
-        if (draining && entered != 0 && blockedNs > BLOCKED_AFTER_NS
-                && (nothingUnread() || blockedNs > STUCK_AFTER_NS) && readEnteredNs == entered) {
+        if (!draining || entered == 0 || blockedNs <= BLOCKED_AFTER_NS) {
+            return;
+        }
+        long left = unreadOrUnknown();
+        if ((left == 0 || blockedNs > STUCK_AFTER_NS) && readEnteredNs == entered) {
+            // given up with events left: they are counted as lost, never dropped unsaid
+            abandonedAtStop = Math.max(0, left);
             closeChannel();
+        }
+    }
+
+    /** Events the kernel still held when a stuck read was given up at stop (counted with the kernel's losses). */
+    long abandonedAtStop() {
+        return abandonedAtStop;
+    }
+
+    private long unreadOrUnknown() {
+        try {
+            return unread.of(cpu);
+        } catch (IOException e) {
+            return -1;
         }
     }
 
     /** The kernel says every event committed on this CPU was read (no proof if its stats cannot be read). */
     private boolean nothingUnread() {
-        try {
-            return unread.of(cpu) == 0;
-        } catch (IOException e) {
-            return false;
-        }
+        return unreadOrUnknown() == 0;
     }
 
     private void closeChannel() {

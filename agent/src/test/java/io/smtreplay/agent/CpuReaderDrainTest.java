@@ -1,5 +1,6 @@
 package io.smtreplay.agent;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,6 +52,29 @@ class CpuReaderDrainTest {
             t.join(5_000);
             assertFalse(t.isAlive(), "with nothing unread the blocked read is ended");
             assertTrue(reader.finished());
+            assertEquals(0, reader.abandonedAtStop());
+        }
+    }
+
+    @Test
+    void aReadStuckWithUnreadEventsIsGivenUpAndTheEventsCounted() throws Exception {
+        Path fifo = dir.resolve("trace_pipe_raw");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor(), "mkfifo");
+        RingBufferLayout layout = new RingBufferLayout(ByteOrder.LITTLE_ENDIAN, 0, 8, 8, 16, 4096 - 16, 27, 29, 30, 31, 28);
+        try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            CpuReader reader = new CpuReader(0, fifo, new PageDecoder(layout), new AgentMetrics(), cpu -> 3);
+            reader.open();
+            Thread t = new Thread(reader, "cpu-reader-under-test");
+            t.setDaemon(true);
+            t.start();
+            reader.drain();
+            long deadline = System.nanoTime() + 4 * CpuReader.STUCK_AFTER_NS;
+            while (t.isAlive() && System.nanoTime() < deadline) {
+                reader.closeIfBlocked();
+                Thread.sleep(10);
+            }
+            assertFalse(t.isAlive(), "a read stuck past " + CpuReader.STUCK_AFTER_NS / 1_000_000 + " ms is given up");
+            assertEquals(3, reader.abandonedAtStop(), "the events the kernel still held are counted, not dropped unsaid");
         }
     }
 }
