@@ -118,7 +118,7 @@ public final class Agent {
             long[] kernelLost = new long[instance.cpus()];
             long[] reported = new long[instance.cpus()];
             for (int cpu = 0; cpu < instance.cpus(); cpu++) {
-                kernelLost[cpu] = kernelLost(instance, cpu);
+                kernelLost[cpu] = kernelLost(instance, cpu) + readers.get(cpu).abandonedAtStop();
                 // losses the pages did not count (a flag without a stored count): report them now, from the kernel
                 long missing = kernelLost[cpu] - lostFromPages[cpu];
                 if (missing > 0) {

@@ -30,6 +30,8 @@ final class CpuReader implements Runnable {
     static final long CATCH_UP_PAUSE_NS = TimeUnit.MILLISECONDS.toNanos(1);
     /** A read in progress longer than this found the buffer empty and waits for new events. */
     static final long BLOCKED_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** A read after tracing stopped that has not returned this long will not: the kernel's count is off. */
+    static final long STUCK_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
     /** Time between an event's timestamp and its commit becoming readable (interrupts off: microseconds). */
     static final long COMMIT_SLACK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -44,6 +46,7 @@ final class CpuReader implements Runnable {
     private volatile long completeUpToNs = Long.MIN_VALUE;
     private volatile boolean draining;
     private volatile boolean finished;
+    private volatile long abandonedAtStop;
     private volatile Exception failure;
 
     /** The kernel's count of events committed on a CPU and not yet read ({@code per_cpu/cpuN/stats entries}). */
@@ -92,7 +95,8 @@ final class CpuReader implements Runnable {
                 }
                 if (caughtUp) {
                     completeUpToNs = Math.max(completeUpToNs, entered - COMMIT_SLACK_NS);
-                    if (draining) {
+                    // a short page is not the end: the rest of a page read in part earlier comes out short too
+                    if (draining && (n <= 0 || nothingUnread())) {
                         break;
                     }
                     LockSupport.parkNanos(CATCH_UP_PAUSE_NS);
@@ -116,12 +120,42 @@ final class CpuReader implements Runnable {
         draining = true;
     }
 
-    /** Ends a read that waits on an empty buffer after {@link #drain()} (closing the file wakes it). */
+    /**
+     * Ends a read that waits on an empty buffer after {@link #drain()} (closing the file wakes it).
+     * A read that has lasted a while is not proof of an empty buffer — on a loaded machine the
+     * reader may just be descheduled mid-read — so the kernel's count of unread events decides:
+     * closing on a buffer with events left would drop them without a count.
+     */
     void closeIfBlocked() {
         long entered = readEnteredNs;
-        if (draining && entered != 0 && System.nanoTime() - entered > BLOCKED_AFTER_NS) {
+        long blockedNs = System.nanoTime() - entered;
+        if (!draining || entered == 0 || blockedNs <= BLOCKED_AFTER_NS) {
+            return;
+        }
+        long left = unreadOrUnknown();
+        if ((left == 0 || blockedNs > STUCK_AFTER_NS) && readEnteredNs == entered) {
+            // given up with events left: they are counted as lost, never dropped unsaid
+            abandonedAtStop = Math.max(0, left);
             closeChannel();
         }
+    }
+
+    /** Events the kernel still held when a stuck read was given up at stop (counted with the kernel's losses). */
+    long abandonedAtStop() {
+        return abandonedAtStop;
+    }
+
+    private long unreadOrUnknown() {
+        try {
+            return unread.of(cpu);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The kernel says every event committed on this CPU was read (no proof if its stats cannot be read). */
+    private boolean nothingUnread() {
+        return unreadOrUnknown() == 0;
     }
 
     private void closeChannel() {
@@ -162,13 +196,9 @@ final class CpuReader implements Runnable {
         long complete = completeUpToNs;
         long asked = System.nanoTime();
         if (entered != 0 && asked - entered > BLOCKED_AFTER_NS) {
-            try {
-                if (unread.of(cpu) == 0 && readEnteredNs == entered) {
-                    complete = Math.max(complete, asked - COMMIT_SLACK_NS);
-                    completeUpToNs = Math.max(completeUpToNs, complete);
-                }
-            } catch (IOException e) {
-                // no proof the CPU is idle: keep waiting for its data
+            if (nothingUnread() && readEnteredNs == entered) {
+                complete = Math.max(complete, asked - COMMIT_SLACK_NS);
+                completeUpToNs = Math.max(completeUpToNs, complete);
             }
         }
         return complete;
