@@ -128,15 +128,26 @@ public final class InProcessKafka implements AutoCloseable {
         }
     }
 
-    /** Deletes a directory tree, best effort (it is under the system temp dir). */
+    /**
+     * Deletes a directory tree (it is under the system temp dir). A few passes: while a broker or
+     * Flink is still shutting down on another thread it may write a file after a pass walked by,
+     * and a tree left behind by a run is what the user complained of (issue 11).
+     */
     public static void deleteTree(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // best effort: the directory is in the system temp dir
+        for (int pass = 0; pass < 20 && dir != null && Files.exists(dir); pass++) {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // a file vanished or appeared during the walk: the next pass sees the new state
+            }
+            if (Files.exists(dir)) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }
