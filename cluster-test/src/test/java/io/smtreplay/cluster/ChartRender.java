@@ -28,10 +28,11 @@ record ChartRender(Map<String, String> flinkConfiguration, String jarUri, String
             command.add("--set-string");
             command.add(k + "=" + v);
         });
-        Process helm = new ProcessBuilder(command).redirectErrorStream(true).start();
+        // stderr apart: helm/bin/helm says there when it first installs helm, and stdout is the YAML
+        Process helm = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(helm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!helm.waitFor(120, TimeUnit.SECONDS) || helm.exitValue() != 0) {
-            throw new IllegalStateException("helm template failed: " + out);
+            throw new IllegalStateException("helm template failed (its errors are in the test output above): " + out);
         }
         JsonNode spec = new ObjectMapper(new YAMLFactory()).readTree(out).get("spec");
         Map<String, String> conf = new LinkedHashMap<>();
