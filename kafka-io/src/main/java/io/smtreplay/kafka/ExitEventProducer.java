@@ -39,10 +39,6 @@ public final class ExitEventProducer implements AutoCloseable {
         producer.send(dlqTopic, key, refused.encode(line));
     }
 
-    public long published() {
-        return producer.sent();
-    }
-
     /** @throws IllegalStateException naming how many records the broker did not acknowledge */
     public void flush() {
         try {
