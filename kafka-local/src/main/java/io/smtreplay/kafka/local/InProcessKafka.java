@@ -29,9 +29,14 @@ public final class InProcessKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final Path baseDir;
 
+    /** Deletes the data even when the JVM ends without {@link #close()} (SIGTERM of run). */
+    private final Thread deleteOnExit;
+
     private InProcessKafka(KafkaClusterTestKit cluster, Path baseDir) {
         this.cluster = cluster;
         this.baseDir = baseDir;
+        this.deleteOnExit = new Thread(() -> deleteTree(baseDir), "smtreplay-delete-kafka");
+        Runtime.getRuntime().addShutdownHook(deleteOnExit);
     }
 
     /** Starts a broker whose data lives under a new temporary directory. */
@@ -125,6 +130,11 @@ public final class InProcessKafka implements AutoCloseable {
             cluster.close();
         } finally {
             deleteTree(baseDir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(deleteOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // closed from another shutdown hook: ours runs too, harmlessly
+            }
         }
     }
 
