@@ -16,7 +16,7 @@ import java.util.List;
  * across workloads as hosts tracing at the same time would send them (event time must not go
  * back further than the out-of-orderness bound within a partition): {@code run}'s demo set, the
  * job's tests and the benchmarks. Held in memory, so for small sets; trace files stream through
- * {@link TimeMergedFiles} instead.
+ * {@link io.smtreplay.ingest.parse.ParallelTraceReader#readTimeMerged} instead.
  */
 public final class SynthInput {
 

@@ -1,7 +1,8 @@
 package io.smtreplay.cli.local;
 
 import io.smtreplay.ingest.SynthInput;
-import io.smtreplay.ingest.TimeMergedFiles;
+import io.smtreplay.ingest.parse.ParallelTraceReader;
+import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.ingest.parse.ReadSummary;
 import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.trace.Labels;
@@ -70,20 +71,22 @@ public final class EmbeddedRun implements AutoCloseable {
      * by {@link Labels#appOfFile}), refused lines to the dead-letter topic.
      */
     public List<ReadSummary> publishFiles(List<Path> files) throws IOException, InterruptedException {
-        List<TimeMergedFiles.Input> inputs = files.stream().map(f -> new TimeMergedFiles.Input(f.toString(),
-                new Labels(f.getFileName().toString(), null, Labels.appOfFile(f.toString())))).toList();
         try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits())) {
-            List<ReadSummary> read = TimeMergedFiles.read(inputs, new TimeMergedFiles.Sink() {
-                @Override
-                public void onEvent(Labels labels, ParsedEvent event) {
-                    producer.publish(ExitEventMapping.toAvro(event, labels));
-                }
+            List<ReadSummary> read = ParallelTraceReader.readTimeMerged(files.stream().map(Path::toString).toList(),
+                    file -> new TraceRecordSink() {
+                        private final Labels labels = new Labels(Path.of(file).getFileName().toString(), null,
+                                Labels.appOfFile(file));
 
-                @Override
-                public void onRefused(Labels labels, RefusedLine refused) {
-                    producer.publishRefused(Topics.DEFAULT.deadLetters(), ExitEventMapping.toAvro(refused, labels));
-                }
-            });
+                        @Override
+                        public void onEvent(ParsedEvent event) {
+                            producer.publish(ExitEventMapping.toAvro(event, labels));
+                        }
+
+                        @Override
+                        public void onRefused(RefusedLine refused) {
+                            producer.publishRefused(Topics.DEFAULT.deadLetters(), ExitEventMapping.toAvro(refused, labels));
+                        }
+                    });
             producer.flush();
             return read;
         }
