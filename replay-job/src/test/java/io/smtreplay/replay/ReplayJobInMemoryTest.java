@@ -30,6 +30,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -62,7 +63,7 @@ class ReplayJobInMemoryTest {
         List<ExitEvent> events = SynthInput.of(SPECS, PROFILE).events();
         CollectingSink<AppSpeedup> speedups = new CollectingSink<>();
         CollectingSink<RejectedLine> refused = new CollectingSink<>();
-        JobExecutionResult result = run(events, speedups, refused);
+        JobExecutionResult result = run(events, speedups, refused, RateLimiterStrategy.noOp());
 
         OfflineProjection.assertResultsEqualOffline(events, PROFILE, speedups.collected());
         assertEquals(List.of(), refused.collected());
@@ -76,7 +77,11 @@ class ReplayJobInMemoryTest {
         events.add(events.get(0));
         CollectingSink<AppSpeedup> speedups = new CollectingSink<>();
         CollectingSink<RejectedLine> refused = new CollectingSink<>();
-        JobExecutionResult result = run(events, speedups, refused);
+        // Watermarks are periodic: a source that emits everything between two of them never lets
+        // the watermark pass the first event before the duplicate arrives (a quiet machine did
+        // exactly that). Spread the input over about a second and emit watermarks every 5 ms, so
+        // hundreds of watermarks pass before the duplicate whatever the machine's speed.
+        JobExecutionResult result = run(events, speedups, refused, RateLimiterStrategy.perSecond(events.size()));
 
         assertEquals(List.of("replay/late"), refused.collected().stream().map(r -> r.getStage() + "/" + r.getReason()).toList());
         assertEquals(1, RefusalCounts.fromAccumulators(result.getAllAccumulatorResults()).late());
@@ -84,7 +89,7 @@ class ReplayJobInMemoryTest {
     }
 
     private static JobExecutionResult run(List<ExitEvent> events, CollectingSink<AppSpeedup> speedups,
-                                          CollectingSink<RejectedLine> refused) throws Exception {
+                                          CollectingSink<RejectedLine> refused, RateLimiterStrategy pace) throws Exception {
         ReplaySettings settings = ReplaySettings.defaults(new Projector(SmtConfiguration.NAMED, PROFILE), PROFILE.name())
                 .withWindow(Duration.ofMillis(2)).withOutOfOrderness(Duration.ofNanos(200_000)).withParallelism(1)
                 .withCheckpointInterval(Duration.ofSeconds(1));
@@ -92,8 +97,9 @@ class ReplayJobInMemoryTest {
         // (a generator source splits its elements in ranges, one per subtask)
         TypeInformation<SourceRecord> type = TypeInformation.of(SourceRecord.class);
         DataGeneratorSource<SourceRecord> source = new DataGeneratorSource<>(
-                new FromElementsGeneratorFunction<>(type, new ExecutionConfig(), sourceRecords(events)), events.size(), type);
+                new FromElementsGeneratorFunction<>(type, new ExecutionConfig(), sourceRecords(events)), events.size(), pace, type);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.getConfig().setAutoWatermarkInterval(5);
         new ReplayJob(settings, source, speedups, refused).build(env);
         return env.execute("in-memory replay");
     }
