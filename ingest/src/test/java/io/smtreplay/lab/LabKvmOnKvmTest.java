@@ -42,10 +42,10 @@ class LabKvmOnKvmTest {
      * KVM as L1 (svm_vcpu_run) executes VMSAVE, VMLOAD, STGI, CLGI, VMLOAD and VMRUN around every
      * entry into L2. L0 intercepts all of them when the CPU it offers L1 has neither virtual
      * VMLOAD/VMSAVE nor vGIF (QEMU's SVM has neither), so each reflected L2 exit costs at least
-     * these six L1 traps; KVM's MSR switches and L1's interrupts add more (7–12 measured on the
-     * fixture, 23 at most). L0's paging of L1's own memory (npf exits of L1) is left out of the
+     * these six L1 traps; KVM's MSR read of DEBUGCTL and L1's own interrupts add more (7–16 on
+     * the fixture, median 9). L0's paging of L1's own memory (npf exits of L1) is left out of the
      * count: the trace starts right after L1's boot, so the first round trips fault in L1's KVM
-     * code and data (153 traps, 140 of them npf, in the fixture's first one).
+     * code and data (153 traps, most of them npf, in the fixture's first one).
      */
     private static final Map<String, Long> L1_TRAPS_PER_ROUND_TRIP =
             Map.of("vmrun", 0x80L, "vmload", 0x82L, "vmsave", 0x83L, "stgi", 0x84L, "clgi", 0x85L);
