@@ -13,6 +13,7 @@
         .section .rodata
         .code32
         .globl guest_payload_start, guest_payload_end, guest_loop_entry, guest_l1_entry
+        .globl guest_doorbell_entry, guest_msi_handler, guest_timer_handler
 guest_payload_start:
 
 /*
@@ -120,6 +121,84 @@ l1_done:
         out     %al, $PORT_DONE
         hlt
         jmp     l1_done
+
+/*
+ * The doorbell workload, a guest with interrupts under a VMM that has an in-kernel irqchip (run as
+ * L2 when that VMM runs inside a KVM guest). Each iteration rings a doorbell port, which the VMM's
+ * vCPU thread hands to its I/O thread, and halts until the I/O thread's MSI arrives; then it arms
+ * the x2APIC TSC-deadline timer and halts until that fires. ebx counts MSIs awaited, edi timers.
+ * Flat segments with base 0 (one vCPU): the GDT and IDT are at GDT_OFFSET and IDT_OFFSET.
+ */
+guest_doorbell_entry:
+        mov     $MSR_APIC_BASE, %ecx
+        rdmsr
+        or      $APIC_BASE_ENABLE_X2, %eax
+        wrmsr
+        xor     %edx, %edx
+        mov     $MSR_X2APIC_SVR, %ecx
+        mov     $APIC_SVR_ENABLE, %eax
+        wrmsr
+        mov     $MSR_X2APIC_LVTT, %ecx
+        mov     $(LVTT_TSC_DEADLINE | VECTOR_TIMER), %eax
+        wrmsr
+        mov     PARAM_ITERATIONS, %esi
+        xor     %ebx, %ebx
+        xor     %edi, %edi
+        test    %esi, %esi
+        jz      doorbell_done
+doorbell_top:
+        inc     %ebx
+        mov     $0x5a, %al
+        out     %al, $PORT_DOORBELL
+1:      cli                             /* check, then sti; hlt: no wake-up lost in between */
+        cmp     PARAM_MSI_IRQS, %ebx
+        jbe     2f
+        sti
+        hlt
+        jmp     1b
+2:      sti
+        inc     %edi
+        rdtsc
+        add     $TIMER_DELTA, %eax
+        adc     $0, %edx
+        mov     $MSR_TSC_DEADLINE, %ecx
+        wrmsr
+1:      cli
+        cmp     PARAM_TIMER_IRQS, %edi
+        jbe     2f
+        sti
+        hlt
+        jmp     1b
+2:      sti
+        dec     %esi
+        jnz     doorbell_top
+doorbell_done:
+        xor     %eax, %eax
+        out     %al, $PORT_DONE
+        hlt
+        jmp     doorbell_done
+
+/* interrupt handlers: count, end of interrupt through the x2APIC EOI MSR, return */
+guest_msi_handler:
+        push    %eax
+        push    %ecx
+        push    %edx
+        incl    PARAM_MSI_IRQS
+        jmp     eoi_return
+guest_timer_handler:
+        push    %eax
+        push    %ecx
+        push    %edx
+        incl    PARAM_TIMER_IRQS
+eoi_return:
+        xor     %eax, %eax
+        xor     %edx, %edx
+        mov     $MSR_X2APIC_EOI, %ecx
+        wrmsr
+        pop     %edx
+        pop     %ecx
+        pop     %eax
+        iret
 guest_payload_end:
 
         .section .note.GNU-stack,"",@progbits

@@ -16,8 +16,13 @@
 #define PARAM_VMCB_PA        0x10
 #define PARAM_BAD_VMCB_PA    0x14
 #define PARAM_HSAVE_PA       0x18
+/* doorbell workload: interrupts L2 has taken, counted by its handlers */
+#define PARAM_MSI_IRQS       0x1c
+#define PARAM_TIMER_IRQS     0x20
 
 #define CODE_OFFSET          0x1000
+#define GDT_OFFSET           0x6000    /* doorbell workload: interrupt delivery and iret load CS */
+#define IDT_OFFSET           0x6800    /* 256 gates */
 #define PAGE_DIR_OFFSET      0x8000    /* L1 pages: KVM refuses VMRUN without paging */
 #define NESTED_PAGE_DIR_OFFSET 0x9000  /* L1's nested page table for L2: MMIO left unmapped */
 #define VMCB_OFFSET          0x10000
@@ -43,12 +48,24 @@
 
 /* ports the guests write to */
 #define PORT_WORK            0x10
+#define PORT_DOORBELL        0x18      /* doorbell workload, answered by an MSI from the I/O thread (not 0x20: the in-kernel PIC) */
 #define PORT_DONE            0xe0
 #define PORT_FAIL            0xe1
 
 #define MSR_EFER             0xc0000080
 #define MSR_VM_HSAVE_PA      0xc0010117
 #define MSR_TSC_DEADLINE     0x6e0
+#define MSR_APIC_BASE        0x1b
+#define APIC_BASE_ENABLE_X2  0xc00     /* xAPIC global enable | x2APIC mode */
+#define MSR_X2APIC_EOI       0x80b
+#define MSR_X2APIC_SVR       0x80f
+#define MSR_X2APIC_LVTT      0x832
+#define APIC_SVR_ENABLE      0x1ff     /* software enable, spurious vector 0xff */
+#define LVTT_TSC_DEADLINE    0x40000   /* timer mode bits 18:17 = 10b */
+#define VECTOR_MSI           0x20
+#define VECTOR_TIMER         0x21
+/* doorbell workload: TSC cycles from arming the deadline to its interrupt (well after the hlt) */
+#define TIMER_DELTA          0x200000
 #define EFER_SVME            0x1000
 
 /* VMCB offsets (AMD APM vol. 2, appendix B) */

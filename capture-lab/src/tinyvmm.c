@@ -1,7 +1,7 @@
 /*
  * tinyvmm: the smallest VMM that makes the real kvm/kvm_amd modules emit their tracepoints.
  *
- *   tinyvmm --workload single|nested|failed [--iterations N] [--ops cpuid,io,mmio,msr,hlt]
+ *   tinyvmm --workload single|nested|failed|doorbell [--iterations N] [--ops cpuid,io,mmio,msr,hlt]
  *           [--vcpus M] [--timeout S]
  *
  * single: the workload loop runs directly under L0 (KVM).
@@ -9,12 +9,17 @@
  *         so each of its cpuid, io, mmio (nested page fault), msr and hlt exits is reflected to
  *         L1; L0 handles the faults that fill its shadow of that table, and host interrupts.
  * failed: L1 issues one VMRUN on a VMCB with ASID 0, which KVM refuses (kvm_nested_vmenter_failed).
+ * doorbell: a guest with interrupts on an in-kernel irqchip (x2APIC): it rings a doorbell port,
+ *         which the vCPU thread hands to an I/O thread pinned to the other host CPU, which answers
+ *         with an MSI (KVM_SIGNAL_MSI); then it waits for its TSC-deadline timer. One vCPU. Run
+ *         inside a KVM guest (the kvm-on-kvm lab workload), it is L2 under a real Linux KVM L1.
  *
  * Each vCPU runs in its own thread on its own region of guest memory. On success it prints one
  * "vcpu=I key=value ..." line per vCPU with what userspace saw, and exits 0.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <pthread.h>
@@ -32,10 +37,11 @@
 
 extern const unsigned char guest_payload_start[], guest_payload_end[];
 extern const unsigned char guest_loop_entry[], guest_l1_entry[];
+extern const unsigned char guest_doorbell_entry[], guest_msi_handler[], guest_timer_handler[];
 
 #define MAX_VCPUS 16
 
-enum workload { WL_SINGLE, WL_NESTED, WL_FAILED };
+enum workload { WL_SINGLE, WL_NESTED, WL_FAILED, WL_DOORBELL };
 
 struct vcpu {
     int index;
@@ -43,7 +49,7 @@ struct vcpu {
     struct kvm_run *run;
     uint8_t *region;
     /* what userspace saw */
-    unsigned long io_work, mmio, hlt, other;
+    unsigned long io_work, mmio, hlt, doorbells, other;
     int failed;
     char error[160];
 };
@@ -54,6 +60,9 @@ static size_t run_size;
 static enum workload workload = WL_SINGLE;
 static uint32_t iterations = 100, ops = OP_CPUID | OP_IO | OP_MMIO | OP_MSR | OP_HLT;
 static int vcpu_count = 1;
+/* doorbell workload: the vCPU thread writes one byte per doorbell, the I/O thread answers each */
+static int doorbell_pipe[2];
+static atomic_ulong msis_sent;
 
 static void die(const char *what)
 {
@@ -63,7 +72,7 @@ static void die(const char *what)
 
 static void usage(const char *why)
 {
-    fprintf(stderr, "tinyvmm: %s\nusage: tinyvmm --workload single|nested|failed [--iterations N] "
+    fprintf(stderr, "tinyvmm: %s\nusage: tinyvmm --workload single|nested|failed|doorbell [--iterations N] "
                     "[--ops cpuid,io,mmio,msr,hlt] [--vcpus M] [--timeout S]\n", why);
     exit(64);
 }
@@ -158,6 +167,26 @@ static void prepare_region(struct vcpu *v)
     put32(r, NESTED_PAGE_DIR_OFFSET + 4 * (uint32_t)((base + MMIO_OFFSET) >> 22), 0);
 }
 
+/* A 32-bit interrupt gate to a handler of the payload, in code segment 0x08. */
+static void idt_gate(uint8_t *r, int vector, const unsigned char *handler)
+{
+    uint32_t off = CODE_OFFSET + (uint32_t)(handler - guest_payload_start);
+    uint8_t *g = r + IDT_OFFSET + 8 * vector;
+    put16(g, 0, (uint16_t)off);
+    put16(g, 2, 0x08);
+    put16(g, 4, 0x8e00); /* present, DPL 0, 32-bit interrupt gate */
+    put16(g, 6, (uint16_t)(off >> 16));
+}
+
+/* The doorbell guest takes interrupts: its GDT (flat code 0x08, data 0x10) and IDT. */
+static void prepare_interrupts(uint8_t *r)
+{
+    put64(r, GDT_OFFSET + 0x08, 0x00cf9b000000ffffULL);
+    put64(r, GDT_OFFSET + 0x10, 0x00cf93000000ffffULL);
+    idt_gate(r, VECTOR_MSI, guest_msi_handler);
+    idt_gate(r, VECTOR_TIMER, guest_timer_handler);
+}
+
 static void flat_segment(struct kvm_segment *s, uint16_t sel, uint8_t type, uint64_t base)
 {
     memset(s, 0, sizeof *s);
@@ -191,13 +220,23 @@ static void setup_vcpu(struct vcpu *v, struct kvm_cpuid2 *cpuid)
     sregs.cr4 = 0x10;
     sregs.cr3 = base + PAGE_DIR_OFFSET;
     sregs.efer = 0;
+    if (workload == WL_DOORBELL) {
+        /* no paging needed; descriptor tables for interrupt delivery */
+        sregs.cr0 = 0x11;
+        sregs.cr4 = 0;
+        sregs.gdt.base = GDT_OFFSET;
+        sregs.gdt.limit = 0x17;
+        sregs.idt.base = IDT_OFFSET;
+        sregs.idt.limit = 256 * 8 - 1;
+    }
     if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0) die("KVM_SET_SREGS");
 
     struct kvm_regs regs;
     memset(&regs, 0, sizeof regs);
     regs.rflags = 0x2;
     regs.rsp = L1_STACK_TOP;
-    const unsigned char *entry = workload == WL_SINGLE ? guest_loop_entry : guest_l1_entry;
+    const unsigned char *entry = workload == WL_SINGLE ? guest_loop_entry
+                               : workload == WL_DOORBELL ? guest_doorbell_entry : guest_l1_entry;
     regs.rip = CODE_OFFSET + (uint64_t)(entry - guest_payload_start);
     regs.rax = 0;
     if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0) die("KVM_SET_REGS");
@@ -224,6 +263,13 @@ static void *run_vcpu(void *arg)
                 v->failed = 1;
                 return NULL;
             }
+            if (r->io.port == PORT_DOORBELL) {
+                /* hand the doorbell to the I/O thread, as a VMM's device model does */
+                char b = 1;
+                if (write(doorbell_pipe[1], &b, 1) != 1) die("write doorbell");
+                v->doorbells++;
+                break;
+            }
             v->io_work++;
             break;
         case KVM_EXIT_MMIO:
@@ -242,6 +288,42 @@ static void *run_vcpu(void *arg)
     }
 }
 
+/* The I/O thread: answers each doorbell with an MSI to vCPU 0 (fixed, edge, vector VECTOR_MSI). */
+static void *io_thread(void *arg)
+{
+    (void)arg;
+    char b;
+    while (read(doorbell_pipe[0], &b, 1) == 1) {
+        struct kvm_msi msi = { .address_lo = 0xfee00000, .data = VECTOR_MSI };
+        if (ioctl(vm_fd, KVM_SIGNAL_MSI, &msi) < 0) die("KVM_SIGNAL_MSI");
+        atomic_fetch_add(&msis_sent, 1);
+    }
+    return NULL;
+}
+
+/* x2APIC and the TSC-deadline timer are emulated by KVM's LAPIC; the guest must see them in CPUID. */
+static void advertise_apic_features(struct kvm_cpuid2 *cpuid)
+{
+    for (uint32_t i = 0; i < cpuid->nent; i++) {
+        if (cpuid->entries[i].function == 1) cpuid->entries[i].ecx |= (1u << 21) | (1u << 24);
+    }
+}
+
+static pthread_t start_pinned(void *(*fn)(void *), void *arg, int cpu)
+{
+    long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    CPU_SET((int)(cpu % (host_cpus > 0 ? host_cpus : 1)), &cpus);
+    pthread_attr_t attr;
+    pthread_t thread;
+    pthread_attr_init(&attr);
+    if (pthread_attr_setaffinity_np(&attr, sizeof cpus, &cpus) != 0) die("pthread_attr_setaffinity_np");
+    if (pthread_create(&thread, &attr, fn, arg) != 0) die("pthread_create");
+    pthread_attr_destroy(&attr);
+    return thread;
+}
+
 int main(int argc, char **argv)
 {
     unsigned timeout = 120;
@@ -253,6 +335,7 @@ int main(int argc, char **argv)
             if (!strcmp(val, "single")) workload = WL_SINGLE;
             else if (!strcmp(val, "nested")) workload = WL_NESTED;
             else if (!strcmp(val, "failed")) workload = WL_FAILED;
+            else if (!strcmp(val, "doorbell")) workload = WL_DOORBELL;
             else usage("unknown workload");
         } else if (!strcmp(a, "--iterations")) iterations = (uint32_t)strtoul(val, NULL, 0);
         else if (!strcmp(a, "--ops")) ops = parse_ops(val);
@@ -261,6 +344,7 @@ int main(int argc, char **argv)
         else usage("unknown option");
     }
     if (vcpu_count < 1 || vcpu_count > MAX_VCPUS) usage("--vcpus out of range");
+    if (workload == WL_DOORBELL && vcpu_count != 1) usage("the doorbell workload has one vCPU");
     signal(SIGALRM, on_alarm);
     alarm(timeout);
 
@@ -268,6 +352,8 @@ int main(int argc, char **argv)
     if (kvm_fd < 0) die("open /dev/kvm");
     vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
     if (vm_fd < 0) die("KVM_CREATE_VM");
+    /* the doorbell guest's LAPIC, MSIs and timer live in the kernel: before any vCPU exists */
+    if (workload == WL_DOORBELL && ioctl(vm_fd, KVM_CREATE_IRQCHIP, 0) < 0) die("KVM_CREATE_IRQCHIP");
     int size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (size < 0) die("KVM_GET_VCPU_MMAP_SIZE");
     run_size = (size_t)size;
@@ -283,6 +369,7 @@ int main(int argc, char **argv)
     struct kvm_cpuid2 *cpuid = calloc(1, sizeof *cpuid + 128 * sizeof(struct kvm_cpuid_entry2));
     cpuid->nent = 128;
     if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) die("KVM_GET_SUPPORTED_CPUID");
+    if (workload == WL_DOORBELL) advertise_apic_features(cpuid);
 
     struct vcpu vcpus[MAX_VCPUS];
     pthread_t threads[MAX_VCPUS];
@@ -291,30 +378,39 @@ int main(int argc, char **argv)
         vcpus[i].index = i;
         vcpus[i].region = guest_mem + (size_t)i * REGION_SIZE;
         prepare_region(&vcpus[i]);
+        if (workload == WL_DOORBELL) prepare_interrupts(vcpus[i].region);
         setup_vcpu(&vcpus[i], cpuid);
     }
     /*
      * Pin vCPU i to host CPU i (mod CPUs), as VMMs usually do: a thread that migrates would have
      * its events stamped by two CPUs' clocks, which the emulated host does not keep in step.
      */
-    long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    for (int i = 0; i < vcpu_count; i++) {
-        cpu_set_t cpus;
-        CPU_ZERO(&cpus);
-        CPU_SET((int)(i % (host_cpus > 0 ? host_cpus : 1)), &cpus);
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        if (pthread_attr_setaffinity_np(&attr, sizeof cpus, &cpus) != 0) die("pthread_attr_setaffinity_np");
-        if (pthread_create(&threads[i], &attr, run_vcpu, &vcpus[i]) != 0) die("pthread_create");
-        pthread_attr_destroy(&attr);
+    /* the I/O thread on the next host CPU: its MSI wakes the vCPU from another CPU */
+    pthread_t io = 0;
+    if (workload == WL_DOORBELL) {
+        if (pipe(doorbell_pipe) < 0) die("pipe");
+        io = start_pinned(io_thread, NULL, 1);
     }
+    for (int i = 0; i < vcpu_count; i++) threads[i] = start_pinned(run_vcpu, &vcpus[i], i);
     int failed = 0;
     for (int i = 0; i < vcpu_count; i++) {
         pthread_join(threads[i], NULL);
         struct vcpu *v = &vcpus[i];
-        printf("vcpu=%d io=%lu mmio=%lu hlt=%lu status=%s\n", i, v->io_work, v->mmio, v->hlt,
-               v->failed ? v->error : "ok");
+        if (workload == WL_DOORBELL) {
+            uint32_t msi_irqs, timer_irqs;
+            memcpy(&msi_irqs, v->region + PARAM_MSI_IRQS, 4);
+            memcpy(&timer_irqs, v->region + PARAM_TIMER_IRQS, 4);
+            printf("vcpu=%d doorbells=%lu msis_sent=%lu msi_irqs=%u timer_irqs=%u status=%s\n", i, v->doorbells,
+                   (unsigned long)atomic_load(&msis_sent), msi_irqs, timer_irqs, v->failed ? v->error : "ok");
+        } else {
+            printf("vcpu=%d io=%lu mmio=%lu hlt=%lu status=%s\n", i, v->io_work, v->mmio, v->hlt,
+                   v->failed ? v->error : "ok");
+        }
         failed |= v->failed;
+    }
+    if (workload == WL_DOORBELL) {
+        close(doorbell_pipe[1]);
+        pthread_join(io, NULL);
     }
     return failed ? 1 : 0;
 }

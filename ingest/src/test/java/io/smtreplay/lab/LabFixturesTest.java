@@ -28,13 +28,27 @@ class LabFixturesTest {
         }
     }
 
+    /** perf cannot start after L1's boot (it ignores tracing_on): kvm-on-kvm has the other two. */
+    private static List<TraceFormat> formatsOf(String workload) {
+        return workload.equals(LabKvmOnKvmTest.WORKLOAD) ? List.of(TraceFormat.FTRACE, TraceFormat.TRACE_CMD)
+                : List.of(TraceFormat.FTRACE, TraceFormat.TRACE_CMD, TraceFormat.PERF_SCRIPT);
+    }
+
+    /** A fixture of tinyvmm's own workloads (not only kvm-on-kvm) includes the nested one. */
+    private static boolean isTinyvmmFixture(LabCapture fixture) {
+        return !fixture.workloads().equals(List.of(LabKvmOnKvmTest.WORKLOAD));
+    }
+
     @Test
-    void everyFixtureHasTheNestedWorkloadInAllThreeFormats() {
+    void everyFixtureHasItsWorkloadsInEveryFormatTheyRecord() {
+        assertTrue(LabCapture.committedFixtures().stream().anyMatch(f -> f.workloads().contains("nested")),
+                "no fixture has the nested workload");
+        assertTrue(LabCapture.committedFixtures().stream().anyMatch(f -> f.workloads().contains(LabKvmOnKvmTest.WORKLOAD)),
+                "no fixture has the kvm-on-kvm workload");
         for (LabCapture fixture : LabCapture.committedFixtures()) {
-            assertTrue(fixture.workloads().contains("nested"), fixture + " lacks the nested workload");
+            assertTrue(!isTinyvmmFixture(fixture) || fixture.workloads().contains("nested"), fixture + " lacks the nested workload");
             for (String workload : fixture.workloads()) {
-                assertEquals(List.of(TraceFormat.FTRACE, TraceFormat.TRACE_CMD, TraceFormat.PERF_SCRIPT),
-                        fixture.formats(workload), fixture + " " + workload);
+                assertEquals(formatsOf(workload), fixture.formats(workload), fixture + " " + workload);
                 for (TraceFormat format : fixture.formats(workload)) {
                     assertTrue(Files.isRegularFile(fixture.file(workload, format)), fixture.file(workload, format).toString());
                 }
@@ -42,10 +56,16 @@ class LabFixturesTest {
         }
     }
 
+    /**
+     * tinyvmm's fixtures are deterministic; kvm-on-kvm's cannot be (a Linux L1 with its own timers
+     * on two emulated CPUs, and QEMU hangs bringing up a second CPU under -icount): its tests check
+     * structure and ranges, never an exact sequence.
+     */
     @Test
-    void fixturesAreDeterministicSvmCapturesFromADebianKernel() {
+    void fixturesAreSvmCapturesFromADebianKernelDeterministicWhereTheyCanBe() {
         for (LabCapture fixture : LabCapture.committedFixtures()) {
-            assertTrue(fixture.manifest().path("deterministic").asBoolean(), fixture + " not made with --deterministic");
+            assertEquals(isTinyvmmFixture(fixture), fixture.manifest().path("deterministic").asBoolean(),
+                    fixture + ": deterministic");
             assertEquals("svm", fixture.manifest().path("isa").asText());
             assertTrue(fixture.manifest().path("kernel_package").asText().matches("linux-image-[0-9.]+-[0-9]+-amd64"),
                     fixture.manifest().path("kernel_package").asText());
