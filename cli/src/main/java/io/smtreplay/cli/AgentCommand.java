@@ -65,7 +65,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Agent.AgentConfig config = new Agent.AgentConfig(tracefs, "smtreplay-" + ProcessHandle.current().pid(), bufferKb,
-                TracefsInstance.MODEL_EVENTS, bootstrap, topics.topic, topics.dlqTopic, topics.partitions, spoolDir, spoolMaxMb << 20,
+                TracefsInstance.MODEL_EVENTS, bootstrap, topics.topic, topics.dlqTopic, topics.progressTopic, topics.partitions, spoolDir, spoolMaxMb << 20,
                 deliveryTimeout, once ? Duration.ofSeconds(1) : duration, host == null ? nodeName() : host,
                 Path.of("/proc"), labelRules, labelFile);
         try (AgentMetrics metrics = new AgentMetrics()) {

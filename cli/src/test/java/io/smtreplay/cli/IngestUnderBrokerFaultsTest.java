@@ -90,7 +90,7 @@ class IngestUnderBrokerFaultsTest {
     private static CommandRun ingest(String topic, String deliveryTimeout) {
         return Cli.run("ingest", "--bootstrap", broker.bootstrapServers(), "--host", "host-a", "--app", "a",
                 "--topic", topic, "--dlq-topic", topic + "-dlq", "--partitions", "2", "--delivery-timeout", deliveryTimeout,
-                "--connect-timeout", "60s", "--progress-dir", dir.resolve("progress").toString(), trace.toString());
+                "--connect-timeout", "60s", "--progress-topic", topic + "-progress", trace.toString());
     }
 
     /** Waits until a first transaction of the ingest is committed, so the broker dies mid-file. */
@@ -100,16 +100,21 @@ class IngestUnderBrokerFaultsTest {
             if (run.isDone()) {
                 throw new AssertionError("the ingest ended before the fault: " + run.get().out() + run.get().err());
             }
-            if (Files.isDirectory(dir.resolve("progress"))) {
-                try (Stream<Path> s = Files.list(dir.resolve("progress"))) {
-                    if (s.anyMatch(p -> p.toString().endsWith(".progress"))) {
-                        return;
-                    }
-                }
+            if (hasRecords(topic + "-progress")) {
+                return;
             }
             Thread.sleep(20);
         }
         throw new AssertionError("no transaction committed within 3 min");
+    }
+
+    /** True once a transaction committed its progress (false while the topic does not exist yet). */
+    private static boolean hasRecords(String topic) {
+        try {
+            return !CommittedTopic.records(broker.bootstrapServers(), topic).isEmpty();
+        } catch (RuntimeException notYet) {
+            return false;
+        }
     }
 
     /** Every committed value of the topic and its dead-letter topic, with how often it is there. */

@@ -1,0 +1,27 @@
+package io.smtreplay.agent;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The agent in a JVM of its own, for tests that kill it (SIGKILL) as a crash would: what
+ * {@code smtreplay agent} does (an {@link Agent}, SIGTERM stops it), with the few settings the
+ * tests vary. Arguments: bootstrap, topic, spool dir, host, instance name, duration in ms.
+ * Exits 0 when everything read was delivered.
+ */
+public final class AgentProcessMain {
+    private AgentProcessMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String topic = args[1];
+        Agent agent = new Agent(new Agent.AgentConfig(LiveKernel.TRACEFS, args[4], 1024, TracefsInstance.MODEL_EVENTS,
+                args[0], topic, topic + "-dlq", topic + "-progress", 2, Path.of(args[2]), 1L << 30, Duration.ofMinutes(2),
+                Duration.ofMillis(Long.parseLong(args[5])), args[3], Path.of("/proc"), List.of(), null), new AgentMetrics());
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::stop));
+        Agent.Summary s = agent.run();
+        System.out.println("published " + s.published() + ", left in the spool " + s.leftInSpool());
+        System.exit(s.leftInSpool() == 0 ? 0 : 1);
+    }
+}
