@@ -57,7 +57,33 @@ public final class ExitEventMapping {
                 .build();
     }
 
+    /**
+     * The agent's mark that events of vCPU thread {@code tid} may be missing at {@code timestampNs}:
+     * the ring buffer of the CPU it last ran on ({@code pcpu}, -1 unknown) lost {@code count} events
+     * (0: an unknown number). Keyed and ordered as that thread's events ({@link #partitionKey}),
+     * so the replay job closes the thread's open episode as the offline tracker does. Sequence -1:
+     * it is no event of the source, and sorts before events of the same timestamp.
+     */
+    public static ExitEvent eventsLostMark(Labels labels, int tid, int pcpu, long timestampNs, long count, String source,
+                                           long lineNumber) {
+        return ExitEvent.newBuilder()
+                .setHost(labels.host()).setVm(labels.vm()).setApp(labels.app())
+                .setThreadId(tid).setPcpu(pcpu).setTimestampNs(timestampNs)
+                .setTracepoint("events_lost").setKind(EventKindCode.EVENTS_LOST).setIsa(IsaCode.UNKNOWN)
+                .setPayload(count > 0 ? "LOST " + count + " EVENTS on CPU " + pcpu : "LOST EVENTS on CPU " + pcpu)
+                .setSource(source).setSequence(-1).setLineNumber(lineNumber)
+                .build();
+    }
+
+    /** True for an {@link #eventsLostMark}: not a trace event, {@link #fromAvro} refuses it. */
+    public static boolean isEventsLost(ExitEvent a) {
+        return a.getKind() == EventKindCode.EVENTS_LOST;
+    }
+
     public static TraceEvent fromAvro(ExitEvent a) {
+        if (isEventsLost(a)) {
+            throw new IllegalArgumentException("an events-lost mark is not a trace event (" + a.getPayload() + ")");
+        }
         Isa isa = Isa.valueOf(a.getIsa().name());
         ExitReason reason = null;
         if (a.getExitReasonName() != null) {
