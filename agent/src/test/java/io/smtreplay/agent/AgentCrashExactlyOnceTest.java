@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
  * for a {@code read_committed} reader. The spool is filled beforehand with numbered records (the
  * agents also capture whatever the live kernel fires; those are not counted here).
  *
- * <p>"After" is made exact rather than hoped for: a directory in place of the spool's
+ * <p>The points are made exact rather than hoped for. "After": a directory in place of the spool's
  * {@code committed.tmp} makes noting a commit in the spool fail right after Kafka committed it,
- * the state a crash between the two leaves.
+ * the state a crash between the two leaves. "During": the agent is frozen (SIGSTOP) until the
+ * events topic shows one of its transactions open, and killed frozen.
  */
 class AgentCrashExactlyOnceTest {
     private static final int RECORDS = 150_000;
@@ -65,10 +66,10 @@ class AgentCrashExactlyOnceTest {
             kill(second, "before");
             assertEquals(afterFirst, kafkaProgress(bootstrap, spoolId), "nothing committed by an agent killed at its start");
 
-            // during: killed just after a further commit, while the next batch is being sent
+            // during: frozen (SIGSTOP) until it is caught with a transaction open, then killed
             Process third = start(kernel, bootstrap, spoolDir, "during", 600_000);
             long duringAt = awaitProgressBeyond(bootstrap, spoolId, afterFirst, third);
-            kill(third, "during");
+            killInsideATransaction(third, bootstrap);
             assertTrue(duringAt < RECORDS, "killed with records still to send (" + duringAt + " of " + RECORDS + ")");
 
             // the last one runs to the end of its duration and drains the spool
@@ -80,7 +81,7 @@ class AgentCrashExactlyOnceTest {
             assertEquals(RECORDS, committed.size(), "distinct spooled records on the topic");
             committed.forEach((value, n) -> assertEquals(1, n, value + " on the topic " + n + " times"));
             // the log itself holds more: what the killed agents had sent in open transactions, aborted since
-            int inLog = counts(allRecords(bootstrap, TOPIC)).values().stream().mapToInt(Integer::intValue).sum();
+            int inLog = counts(allRecords(bootstrap)).values().stream().mapToInt(Integer::intValue).sum();
             System.err.printf("crash test: %d records committed once, %d in the log with aborted transactions%n",
                     RECORDS, inLog);
             assertTrue(inLog > RECORDS, "a kill landed inside a transaction (its records are in the log, aborted)");
@@ -105,6 +106,48 @@ class AgentCrashExactlyOnceTest {
         p.destroyForcibly();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "a SIGKILLed agent is gone");
         LiveKernel.removeInstance(instance(name));
+    }
+
+    /**
+     * Freezes the agent and looks at the events topic: records beyond the last stable offset mean
+     * a transaction of the frozen agent is open, and it is killed there; otherwise it runs on a
+     * little and is tried again.
+     */
+    private static void killInsideATransaction(Process agent, String bootstrap) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (System.nanoTime() < deadline) {
+            assertTrue(agent.isAlive(), "the agent ended early");
+            signal(agent, "STOP");
+            Thread.sleep(300);
+            if (transactionOpen(bootstrap)) {
+                kill(agent, "during");
+                return;
+            }
+            signal(agent, "CONT");
+            Thread.sleep(37);
+        }
+        throw new AssertionError("the agent was never caught inside a transaction within 3 min");
+    }
+
+    private static void signal(Process p, String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal);
+    }
+
+    /** Some partition of the events topic holds records past its last stable offset: an open transaction. */
+    private static boolean transactionOpen(String bootstrap) {
+        Map<TopicPartition, Long> all = endOffsets(bootstrap, "read_uncommitted");
+        Map<TopicPartition, Long> stable = endOffsets(bootstrap, "read_committed");
+        return all.entrySet().stream().anyMatch(e -> stable.get(e.getKey()) < e.getValue());
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(String bootstrap, String isolation) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return c.endOffsets(c.partitionsFor(TOPIC).stream().map(p -> new TopicPartition(TOPIC, p.partition())).toList());
+        }
     }
 
     private static long awaitProgressBeyond(String bootstrap, String spoolId, long position, Process agent) throws Exception {
@@ -157,16 +200,16 @@ class AgentCrashExactlyOnceTest {
     }
 
     /** Every record in the log, those of aborted transactions included (read_uncommitted). */
-    private static List<ConsumerRecord<byte[], byte[]>> allRecords(String bootstrap, String topic) {
+    private static List<ConsumerRecord<byte[], byte[]>> allRecords(String bootstrap) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
         List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
+        Map<TopicPartition, Long> end = endOffsets(bootstrap, "read_uncommitted");
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            List<TopicPartition> partitions = List.copyOf(end.keySet());
             c.assign(partitions);
             c.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = c.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 c.poll(Duration.ofMillis(200)).forEach(out::add);
             }
