@@ -24,9 +24,11 @@ public final class AgentProcessMain {
                 args[0], topic, topic + "-dlq", topic + "-progress", 2, Path.of(args[2]), 1L << 30, Duration.ofMinutes(2),
                 args[5].equals("0") ? null : Duration.ofMillis(Long.parseLong(args[5])), args[3], Path.of("/proc"),
                 List.of("comm:pio_guest=pio-app"), null), metrics);
-        Runtime.getRuntime().addShutdownHook(new Thread(agent::stop));
+        StopOnSigterm sigterm = StopOnSigterm.install(agent, Duration.ofMinutes(3));
         Agent.Summary s = agent.run();
         System.out.println("published " + s.published() + ", left in the spool " + s.leftInSpool());
-        System.exit(s.leftInSpool() == 0 ? 0 : 1);
+        int status = s.leftInSpool() == 0 ? 0 : 1;
+        sigterm.ended(status);
+        System.exit(status);
     }
 }
