@@ -24,37 +24,39 @@ public final class ExitEventMapping {
         TraceEvent e = parsed.event();
         ExitReason reason = e.reason();
         NestedEntry n = e.nestedEntry();
-        return ExitEvent.newBuilder()
-                .setHost(labels.host())
-                .setVm(labels.vm())
-                .setApp(labels.app())
-                .setThreadId(e.tid())
-                .setComm(e.comm())
-                .setPcpu(e.pcpu())
-                .setVcpu(e.vcpu())
-                .setTimestampNs(e.hasTimestamp() ? e.timestampNs() : null)
-                .setTracepoint(e.tracepoint())
-                .setKind(EventKindCode.valueOf(e.kind().name()))
-                .setIsa(IsaCode.valueOf(e.isa().name()))
-                .setExitReasonName(reason == null ? null : reason.name())
-                .setExitReasonCode(reason == null ? null : reason.code())
-                .setExitReasonFlags(reason == null ? 0 : reason.flags())
-                .setExitReasonKnown(reason == null || reason.known())
-                .setGuestRip(e.guestRip())
-                .setInfo1(e.info1())
-                .setInfo2(e.info2())
-                .setIntrInfo(e.intrInfo())
-                .setErrorCode(e.errorCode())
-                .setNestedEntry(n == null ? null : NestedEntryFields.newBuilder()
-                        .setRip(n.rip()).setVmcb(n.vmcb()).setNestedRip(n.nestedRip())
-                        .setIntCtl(n.intCtl()).setEventInj(n.eventInj())
-                        .setTdpEnabled(n.tdpEnabled()).setGuestPgd(n.guestPgd())
-                        .build())
-                .setPayload(e.payload())
-                .setSource(parsed.source())
-                .setSequence(parsed.sequence())
-                .setLineNumber(parsed.lineNumber())
-                .build();
+        // the record's own setters, not its Builder: the Builder validates every field and looks up
+        // defaults on each build(), 28 % of the agent's CPU samples (BENCHMARKS.md, issue 12)
+        ExitEvent a = new ExitEvent();
+        a.setHost(labels.host());
+        a.setVm(labels.vm());
+        a.setApp(labels.app());
+        a.setThreadId(e.tid());
+        a.setComm(e.comm());
+        a.setPcpu(e.pcpu());
+        a.setVcpu(e.vcpu());
+        a.setTimestampNs(e.hasTimestamp() ? e.timestampNs() : null);
+        a.setTracepoint(e.tracepoint());
+        a.setKind(EventKindCode.valueOf(e.kind().name()));
+        a.setIsa(IsaCode.valueOf(e.isa().name()));
+        a.setExitReasonName(reason == null ? null : reason.name());
+        a.setExitReasonCode(reason == null ? null : reason.code());
+        a.setExitReasonFlags(reason == null ? 0 : reason.flags());
+        a.setExitReasonKnown(reason == null || reason.known());
+        a.setGuestRip(e.guestRip());
+        a.setInfo1(e.info1());
+        a.setInfo2(e.info2());
+        a.setIntrInfo(e.intrInfo());
+        a.setErrorCode(e.errorCode());
+        a.setNestedEntry(n == null ? null : NestedEntryFields.newBuilder()
+                .setRip(n.rip()).setVmcb(n.vmcb()).setNestedRip(n.nestedRip())
+                .setIntCtl(n.intCtl()).setEventInj(n.eventInj())
+                .setTdpEnabled(n.tdpEnabled()).setGuestPgd(n.guestPgd())
+                .build());
+        a.setPayload(e.payload());
+        a.setSource(parsed.source());
+        a.setSequence(parsed.sequence());
+        a.setLineNumber(parsed.lineNumber());
+        return a;
     }
 
     /**
