@@ -28,7 +28,7 @@ public final class Agent {
 
     /** What the agent is told. {@code duration} null: until {@link #stop()}. */
     public record AgentConfig(Path tracefs, String instanceName, int bufferKbPerCpu, List<String> events,
-                              String bootstrap, String topic, String dlqTopic, int partitions, Path spoolDir,
+                              String bootstrap, String topic, String dlqTopic, String progressTopic, int partitions, Path spoolDir,
                               long spoolMaxBytes, Duration deliveryTimeout, Duration duration, String host,
                               Path proc, List<String> labelRules, Path labelFile) {
     }
@@ -72,8 +72,7 @@ public final class Agent {
         } catch (IOException | NumberFormatException e) {
             throw new AgentException("cannot open the spool " + config.spoolDir() + ": " + e.getMessage());
         }
-        SpoolDrainer drainer = new SpoolDrainer(spool, config.bootstrap(), config.deliveryTimeout(), config.topic(),
-                config.dlqTopic(), config.partitions(), metrics);
+        SpoolDrainer drainer = new SpoolDrainer(spool, config, metrics);
         Thread drainThread = new Thread(drainer, "agent-spool-drainer");
         drainThread.setDaemon(true);
         // a spool left by a crashed run goes out first, while the instance is being made

@@ -20,7 +20,9 @@ import java.util.zip.CRC32;
  * are numbered from 0 for the spool's life; segment files {@code <first record>.spool} hold
  * {@code [int length][int crc32][byte topic][long timestampNs][short keyLength][key][value]}; the
  * file {@code committed} holds the number of records acknowledged. After a crash the spool resumes
- * from {@code committed}: a torn last record (bad length or CRC) ends the log there.
+ * from {@code committed}: a torn last record (bad length or CRC) ends the log there. The file
+ * {@code id}, random at the spool's creation, names this numbering: a position Kafka's progress
+ * topic holds for another id (a spool deleted and made again) is not one of this spool's.
  *
  * <p>Bounded: while the unacknowledged bytes reach {@code maxBytes}, {@link #append} waits. The
  * merger then stops taking pages, the readers stop reading, and the kernel overwrites its oldest
@@ -45,6 +47,7 @@ final class Spool implements AutoCloseable {
     private volatile long committed;
     private long unackedBytes;       // guarded by this
     private final List<long[]> segments = new ArrayList<>(); // {first record, bytes}, guarded by this
+    private final String id;
 
     Spool(Path dir, long maxBytes, AgentMetrics metrics) throws IOException {
         this.dir = dir;
@@ -52,6 +55,13 @@ final class Spool implements AutoCloseable {
         this.segmentBytesMax = Math.max(64 << 10, Math.min(MAX_SEGMENT_BYTES, maxBytes / 4));
         this.metrics = metrics;
         Files.createDirectories(dir);
+        Path idFile = dir.resolve("id");
+        if (!Files.exists(idFile)) {
+            Path tmp = dir.resolve("id.tmp");
+            Files.writeString(tmp, java.util.UUID.randomUUID().toString());
+            Files.move(tmp, idFile, StandardCopyOption.ATOMIC_MOVE);
+        }
+        id = Files.readString(idFile).trim();
         Path c = dir.resolve("committed");
         committed = Files.exists(c) ? Long.parseLong(Files.readString(c).trim()) : 0;
         recover();
@@ -135,6 +145,11 @@ final class Spool implements AutoCloseable {
         }
         written = appended;
         metrics.spoolBacklog(written - committed, unackedBytes);
+    }
+
+    /** Names this spool's numbering of records (see the class comment). */
+    String id() {
+        return id;
     }
 
     long written() {

@@ -1,6 +1,7 @@
 package io.smtreplay.agent;
 
 import io.smtreplay.kafka.TopicAdmin;
+import io.smtreplay.kafka.TransactionalSender;
 import io.smtreplay.kafka.WireProducer;
 import java.io.IOException;
 import java.time.Duration;
@@ -8,11 +9,14 @@ import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Sends the spool to Kafka in order, a batch at a time, through the one {@link WireProducer}
- * (idempotent, acks=all): a batch is committed in the spool only once Kafka acknowledged all of it.
- * While the broker is down the producer retries within its delivery timeout and the spool grows; a
- * batch that still fails is sent again from the spool's committed position by a new producer.
- * Stops when asked and everything written to the spool is acknowledged.
+ * Sends the spool to Kafka in order, a batch at a time, each batch one Kafka transaction that also
+ * writes the spool position it reached to the progress topic ({@link TransactionalSender}, key
+ * {@code agent/<host>}). The spool's own {@code committed} file follows each commit; when the agent
+ * died between the two, the position Kafka committed is the truth, and the drainer skips what it
+ * says was delivered: every record reaches {@code read_committed} readers exactly once, whatever
+ * moment the agent was killed at. A batch that fails (broker away beyond the delivery timeout) is
+ * aborted and sent again by a new sender from the position Kafka holds. Stops when asked and
+ * everything written to the spool is committed.
  */
 final class SpoolDrainer implements Runnable {
     private static final int BATCH = 20_000;
@@ -21,18 +25,21 @@ final class SpoolDrainer implements Runnable {
     private final String bootstrap;
     private final Duration deliveryTimeout;
     private final String[] topics;
+    private final String progressTopic;
+    private final String progressKey;
     private final int partitions;
     private final AgentMetrics metrics;
     private volatile boolean stopWhenDrained;
     private volatile boolean finished;
 
-    SpoolDrainer(Spool spool, String bootstrap, Duration deliveryTimeout, String topic, String dlqTopic, int partitions,
-                 AgentMetrics metrics) {
+    SpoolDrainer(Spool spool, Agent.AgentConfig config, AgentMetrics metrics) {
         this.spool = spool;
-        this.bootstrap = bootstrap;
-        this.deliveryTimeout = deliveryTimeout;
-        this.topics = new String[] {topic, dlqTopic};
-        this.partitions = partitions;
+        this.bootstrap = config.bootstrap();
+        this.deliveryTimeout = config.deliveryTimeout();
+        this.topics = new String[] {config.topic(), config.dlqTopic()};
+        this.progressTopic = config.progressTopic();
+        this.progressKey = "agent/" + config.host();
+        this.partitions = config.partitions();
         this.metrics = metrics;
     }
 
@@ -47,9 +54,11 @@ final class SpoolDrainer implements Runnable {
     @Override
     public void run() {
         try {
-            ensureTopics();
-            WireProducer producer = new WireProducer(bootstrap, deliveryTimeout);
-            Spool.Reader reader = spool.reader(spool.committed());
+            TransactionalSender sender = connect();
+            if (sender == null) {
+                return;
+            }
+            Spool.Reader reader = resume(sender);
             try {
                 while (true) {
                     boolean stopping = stopWhenDrained;
@@ -58,7 +67,7 @@ final class SpoolDrainer implements Runnable {
                     long newest = 0;
                     Spool.Record r;
                     while (n < BATCH && (r = reader.next()) != null) {
-                        producer.send(topics[r.topic()], r.key(), r.value());
+                        sender.send(topics[r.topic()], r.key(), r.value());
                         newest = Math.max(newest, r.timestampNs());
                         bytes += r.size();
                         n++;
@@ -71,20 +80,25 @@ final class SpoolDrainer implements Runnable {
                         continue;
                     }
                     try {
-                        producer.flush();
+                        sender.commit(spool.id() + ":" + reader.position());
                         spool.commit(reader.position(), bytes);
                         metrics.published(n, newest);
                     } catch (WireProducer.DeliveryException e) {
-                        // some of the batch may be unacknowledged: a fresh producer resends from the spool
+                        // aborted, or its outcome unknown: a new sender asks Kafka where the spool stands
                         metrics.deliveryFailure();
-                        producer.close();
+                        sender.close();
                         reader.close();
-                        producer = new WireProducer(bootstrap, deliveryTimeout);
-                        reader = spool.reader(spool.committed());
+                        sender = connect();
+                        if (sender == null) {
+                            return;
+                        }
+                        reader = resume(sender);
                     }
                 }
             } finally {
-                producer.close();
+                if (sender != null) {
+                    sender.close();
+                }
                 reader.close();
             }
         } catch (IOException e) {
@@ -96,18 +110,45 @@ final class SpoolDrainer implements Runnable {
         }
     }
 
-    private void ensureTopics() throws InterruptedException {
+    /**
+     * A reader at the first record Kafka has not committed: the spool's position, or further when
+     * the agent committed a transaction but died before noting it in the spool.
+     */
+    private Spool.Reader resume(TransactionalSender sender) throws IOException {
+        long delivered = deliveredPosition(sender.committedProgress());
+        Spool.Reader reader = spool.reader(spool.committed());
+        if (delivered > spool.committed()) {
+            long bytes = 0;
+            while (reader.position() < delivered) {
+                Spool.Record r = reader.next();
+                if (r == null) {
+                    throw new IOException("Kafka's progress topic says spool " + spool.id() + " was delivered up to record "
+                            + delivered + ", but the spool ends at " + reader.position());
+                }
+                bytes += r.size();
+            }
+            spool.commit(delivered, bytes);
+        }
+        return reader;
+    }
+
+    /** The spool position in {@code progress} ({@code <spool id>:<position>}), or 0 when it is another spool's. */
+    private long deliveredPosition(String progress) {
+        String prefix = spool.id() + ":";
+        return progress != null && progress.startsWith(prefix) ? Long.parseLong(progress.substring(prefix.length())) : 0;
+    }
+
+    /** Topics and a sender, retried while Kafka is away; null when stopping with nothing left to send. */
+    private TransactionalSender connect() throws InterruptedException {
         while (true) {
             try {
                 TopicAdmin.ensureTopics(bootstrap, deliveryTimeout, Map.of(topics[0], partitions, topics[1], 1));
-                return;
+                return TransactionalSender.open(bootstrap, deliveryTimeout, progressTopic, progressKey);
             } catch (TopicAdmin.BrokerUnreachableException e) {
                 if (stopWhenDrained && spool.written() == spool.committed()) {
-                    return;
+                    return null;
                 }
                 Thread.sleep(1000);
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
             }
         }
     }

@@ -12,11 +12,18 @@ import io.smtreplay.trace.RefusedLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Turns the merged stream into Kafka records exactly as {@code ingest} publishes them (the events
  * topic's Avro and key host/thread from {@link ExitEventMapping}; refused records, lost-event marks
  * included, to the dead-letter topic) and appends them to the {@link Spool}.
+ *
+ * <p>A ring-buffer overrun on a CPU also goes to the events topic, as an {@code EVENTS_LOST} mark
+ * for each vCPU thread last seen on that CPU (every thread seen, when the CPU is unknown): the
+ * job replays per thread, and this is where the thread-to-CPU knowledge is, the same rule as the
+ * offline projector's. The mark is stamped just after the newest event merged so far.
  */
 final class SpoolingSink implements TraceRecordSink {
     private final Spool spool;
@@ -25,6 +32,9 @@ final class SpoolingSink implements TraceRecordSink {
     private final AgentMetrics metrics;
     private final WireCodec<ExitEvent> events = WireCodec.exitEvents();
     private final WireCodec<RejectedLine> rejects = WireCodec.rejectedLines();
+    /** vCPU thread -> the CPU of its newest event. */
+    private final Map<Integer, Integer> lastPcpu = new HashMap<>();
+    private long newestNs;
 
     SpoolingSink(Spool spool, ThreadLabels labels, String host, AgentMetrics metrics) {
         this.spool = spool;
@@ -36,6 +46,10 @@ final class SpoolingSink implements TraceRecordSink {
     @Override
     public void onEvent(ParsedEvent event) {
         ExitEvent avro = ExitEventMapping.toAvro(event, labels.of(event.event().tid()));
+        lastPcpu.put(event.event().tid(), event.event().pcpu());
+        if (event.event().hasTimestamp()) {
+            newestNs = Math.max(newestNs, event.event().timestampNs());
+        }
         append(Spool.TOPIC_EVENTS, event.event().timestampNs(), ExitEventMapping.partitionKey(avro), events.encode(avro));
     }
 
@@ -46,8 +60,15 @@ final class SpoolingSink implements TraceRecordSink {
 
     @Override
     public void onEventsLost(EventsLost lost) {
-        // the mark itself went out through onRefused (reason events-lost); count it by CPU here
+        // the mark itself went to the dead-letter topic through onRefused (reason events-lost); count it by CPU here
         metrics.lost(lost.pcpu(), lost.count());
+        lastPcpu.forEach((tid, pcpu) -> {
+            if (lost.pcpu() < 0 || pcpu == lost.pcpu()) {
+                ExitEvent mark = ExitEventMapping.eventsLostMark(labels.of(tid), tid, lost.pcpu(), newestNs + 1, lost.count(),
+                        lost.source(), lost.lineNumber());
+                append(Spool.TOPIC_EVENTS, newestNs + 1, ExitEventMapping.partitionKey(mark), events.encode(mark));
+            }
+        });
     }
 
     private void append(int topic, long ts, String key, byte[] value) {

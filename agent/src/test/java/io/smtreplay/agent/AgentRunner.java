@@ -19,7 +19,7 @@ final class AgentRunner implements AutoCloseable {
 
     AgentRunner(String bootstrap, Path spool, int bufferKb, String topic, long spoolMaxBytes) {
         agent = new Agent(new Agent.AgentConfig(LiveKernel.TRACEFS, instance, bufferKb, TracefsInstance.MODEL_EVENTS,
-                bootstrap, topic, topic + "-dlq", 2, spool, spoolMaxBytes, Duration.ofMinutes(2), null, "test-host",
+                bootstrap, topic, topic + "-dlq", topic + "-progress", 2, spool, spoolMaxBytes, Duration.ofMinutes(2), null, "test-host",
                 Path.of("/proc"), List.of("comm:pio_guest=pio-app"), null), metrics);
         thread = new Thread(() -> {
             try {

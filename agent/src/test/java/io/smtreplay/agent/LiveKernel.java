@@ -44,6 +44,11 @@ final class LiveKernel implements AutoCloseable {
         return new LiveKernel(work, guest, mounted);
     }
 
+    /** A tool a live test needs (as /dev/kvm and tracefs: skipped loudly outside CI, failed under CI). */
+    static void requireTool(Path tool, String what) {
+        require(Files.isExecutable(tool), what);
+    }
+
     private static void require(boolean ok, String what) {
         if (!ok && System.getenv("CI") != null) {
             throw new AssertionError("live kernel test under CI: " + what);

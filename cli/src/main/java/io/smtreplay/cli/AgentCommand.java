@@ -3,6 +3,7 @@ package io.smtreplay.cli;
 import io.smtreplay.agent.Agent;
 import io.smtreplay.agent.AgentException;
 import io.smtreplay.agent.AgentMetrics;
+import io.smtreplay.agent.StopOnSigterm;
 import io.smtreplay.agent.TracefsInstance;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,7 +66,7 @@ public final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Agent.AgentConfig config = new Agent.AgentConfig(tracefs, "smtreplay-" + ProcessHandle.current().pid(), bufferKb,
-                TracefsInstance.MODEL_EVENTS, bootstrap, topics.topic, topics.dlqTopic, topics.partitions, spoolDir, spoolMaxMb << 20,
+                TracefsInstance.MODEL_EVENTS, bootstrap, topics.topic, topics.dlqTopic, topics.progressTopic, topics.partitions, spoolDir, spoolMaxMb << 20,
                 deliveryTimeout, once ? Duration.ofSeconds(1) : duration, host == null ? nodeName() : host,
                 Path.of("/proc"), labelRules, labelFile);
         try (AgentMetrics metrics = new AgentMetrics()) {
@@ -73,36 +74,41 @@ public final class AgentCommand implements Callable<Integer> {
                 metrics.serve(metricsPort);
             }
             Agent agent = new Agent(config, metrics);
-            Thread hook = new Thread(agent::stop, "agent-sigterm");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Agent.Summary s;
+            // SIGTERM drains, waits for Kafka (at most its delivery timeout, as a normal stop) and exits with the summary's status
+            StopOnSigterm sigterm = StopOnSigterm.install(agent, deliveryTimeout.plusSeconds(60));
+            int status = CliSupport.ERROR;
             try {
-                s = agent.run();
-            } catch (AgentException e) {
-                err.println("smtreplay agent: " + e.getMessage());
-                return CliSupport.ERROR;
+                status = runAndReport(agent);
+                return status;
+            } finally {
+                sigterm.ended(status);
             }
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // SIGTERM: the hook is running; the summary below is the last thing said
-            }
-            long lost = 0;
-            for (int cpu = 0; cpu < s.kernelLost().length; cpu++) {
-                lost += s.reportedLost()[cpu];
-                if (s.kernelLost()[cpu] > 0) {
-                    out.printf("cpu %d: %d events lost in the ring buffer (kernel stats), %d reported%n", cpu,
-                            s.kernelLost()[cpu], s.reportedLost()[cpu]);
-                }
-            }
-            out.printf("agent: %d records published to %s/%s, %d events lost%n", s.published(), topics.topic, topics.dlqTopic, lost);
-            if (s.leftInSpool() > 0) {
-                err.printf("smtreplay agent: Kafka did not acknowledge %d records within %s; they stay in %s and are sent at the next start%n",
-                        s.leftInSpool(), deliveryTimeout, spoolDir);
-                return CliSupport.ERROR;
-            }
-            return CliSupport.OK;
         }
+    }
+
+    private int runAndReport(Agent agent) throws InterruptedException {
+        Agent.Summary s;
+        try {
+            s = agent.run();
+        } catch (AgentException e) {
+            err.println("smtreplay agent: " + e.getMessage());
+            return CliSupport.ERROR;
+        }
+        long lost = 0;
+        for (int cpu = 0; cpu < s.kernelLost().length; cpu++) {
+            lost += s.reportedLost()[cpu];
+            if (s.kernelLost()[cpu] > 0) {
+                out.printf("cpu %d: %d events lost in the ring buffer (kernel stats), %d reported%n", cpu,
+                        s.kernelLost()[cpu], s.reportedLost()[cpu]);
+            }
+        }
+        out.printf("agent: %d records published to %s/%s, %d events lost%n", s.published(), topics.topic, topics.dlqTopic, lost);
+        if (s.leftInSpool() > 0) {
+            err.printf("smtreplay agent: Kafka did not acknowledge %d records within %s; they stay in %s and are sent at the next start%n",
+                    s.leftInSpool(), deliveryTimeout, spoolDir);
+            return CliSupport.ERROR;
+        }
+        return CliSupport.OK;
     }
 
     private static String nodeName() throws IOException {

@@ -4,7 +4,7 @@ import io.smtreplay.kafka.TopicAdmin;
 import io.smtreplay.kafka.WireProducer;
 import java.util.Map;
 
-import io.smtreplay.ingest.DeliveryProgress;
+import io.smtreplay.ingest.ProgressKey;
 import io.smtreplay.ingest.IngestMetrics;
 import io.smtreplay.ingest.KafkaTracePublisher;
 import io.smtreplay.trace.Labels;
@@ -49,10 +49,6 @@ public final class IngestCommand implements Callable<Integer> {
             description = "how long a record may wait for the broker, retries included, before the ingest stops; "
                     + "long enough to ride out a broker restart (default: ${DEFAULT-VALUE})")
     Duration deliveryTimeout;
-    @Option(names = "--progress-dir", paramLabel = "DIR",
-            description = "where the delivery progress of each file is kept until it is delivered whole, so that a re-run "
-                    + "after a failure sends only the rest (default: ~/.cache/smtreplay/ingest)")
-    Path progressDir = Path.of(System.getProperty("user.home"), ".cache", "smtreplay", "ingest");
     @Option(names = "--metrics-port", description = "serve ingest metrics for Prometheus on this port")
     Integer metricsPort;
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "trace files (plain or .gz), '-' for standard input")
@@ -99,15 +95,16 @@ public final class IngestCommand implements Callable<Integer> {
             for (int i = 0; i < files.size(); i++) {
                 String file = files.get(i);
                 // standard input cannot be read again: it is sent in transactions too, but not resumable
-                DeliveryProgress progress = file.equals("-") ? null : DeliveryProgress.of(progressDir, Path.of(file), destination);
-                long delivered = progress == null ? 0 : progress.committed();
-                String transactionalId = "smtreplay-ingest-" + (progress == null ? java.util.UUID.randomUUID() : progress.id());
+                boolean resumable = !file.equals("-");
+                String progressKey = resumable ? ProgressKey.of(Path.of(file), destination) : ProgressKey.unrepeatable();
                 ReadSummary s;
-                try (KafkaTracePublisher publisher = KafkaTracePublisher.resumable(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
-                        deliveryTimeout, transactionalId)) {
-                    publisher.startFile(delivered, progress == null ? n -> { } : progress::record);
+                long delivered;
+                try (KafkaTracePublisher publisher = KafkaTracePublisher.open(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
+                        deliveryTimeout, topics.progressTopic, progressKey)) {
+                    delivered = publisher.delivered();
                     if (delivered > 0) {
-                        err.printf("%s: resuming after the %d records an earlier run delivered (%s)%n", file, delivered, progress.file());
+                        err.printf("%s: resuming after the %d records an earlier run delivered (%s in %s)%n", file, delivered,
+                                progressKey, topics.progressTopic);
                     }
                     try {
                         s = read(file, publisher, terminal);
@@ -115,11 +112,11 @@ public final class IngestCommand implements Callable<Integer> {
                     } catch (KafkaTracePublisher.UndeliveredException | WireProducer.DeliveryException e) {
                         WireProducer.DeliveryException d = e instanceof KafkaTracePublisher.UndeliveredException u ? u.delivery()
                                 : (WireProducer.DeliveryException) e;
-                        return undelivered(file, progress, d, files.subList(i + 1, files.size()));
+                        return undelivered(file, publisher.committed(), resumable, d, files.subList(i + 1, files.size()));
                     }
-                }
-                if (progress != null) {
-                    progress.complete();
+                } catch (TopicAdmin.BrokerUnreachableException e) {
+                    err.println("smtreplay ingest: " + file + ": " + e.getMessage());
+                    return CliSupport.ERROR;
                 }
                 events += s.events();
                 refused += s.refused();
@@ -148,14 +145,13 @@ public final class IngestCommand implements Callable<Integer> {
      * A file Kafka did not take whole: what was delivered (a prefix of the file, committed) and
      * what was not, per file, and how to send the rest without duplicating anything.
      */
-    private int undelivered(String file, DeliveryProgress progress, WireProducer.DeliveryException e, List<String> notStarted)
-            throws IOException {
-        long committed = progress == null ? 0 : progress.committed();
+    private int undelivered(String file, long committed, boolean resumable, WireProducer.DeliveryException e,
+                            List<String> notStarted) {
         out.printf("%s: NOT delivered whole: its first %d records are on Kafka, the rest are not%n", file, committed);
         notStarted.forEach(f -> out.printf("%s: not sent%n", f));
-        err.printf("smtreplay ingest: %s: %s%s%n", file, e.getMessage(), progress == null
-                ? " (standard input cannot be resumed)"
-                : "; re-run the same command to send the rest (progress kept in " + progress.file() + ")");
+        err.printf("smtreplay ingest: %s: %s%s%n", file, e.getMessage(), resumable
+                ? "; re-run the same command to send the rest (the delivered count is committed in " + topics.progressTopic + ")"
+                : " (standard input cannot be resumed)");
         return CliSupport.ERROR;
     }
 

@@ -1,5 +1,6 @@
 package io.smtreplay.cli;
 
+import io.smtreplay.kafka.TransactionalSender;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -9,6 +10,10 @@ final class TopicOptions {
     String topic;
     @Option(names = "--dlq-topic", defaultValue = "kvm-exits-dlq", description = "dead-letter topic (default: ${DEFAULT-VALUE})")
     String dlqTopic;
+    @Option(names = "--progress-topic", defaultValue = TransactionalSender.DEFAULT_PROGRESS_TOPIC,
+            description = "compacted topic where each sender's delivered position commits with its records, so a re-run "
+                    + "or restart resumes without duplicates (default: ${DEFAULT-VALUE})")
+    String progressTopic;
     @Option(names = "--partitions", defaultValue = "4", description = "partitions of topics created here (default: ${DEFAULT-VALUE})")
     int partitions;
 

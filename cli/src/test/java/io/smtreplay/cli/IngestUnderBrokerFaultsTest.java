@@ -87,10 +87,49 @@ class IngestUnderBrokerFaultsTest {
         assertEquals(clean, values("resumed"), "every record of the clean ingest, once");
     }
 
+    /**
+     * The ingest process SIGKILLed mid-file, after some transactions committed: the same command
+     * re-run sends exactly the rest (the delivered count commits with the records, so no
+     * transaction is sent twice), and a third run of the now delivered file sends nothing.
+     */
+    @Test
+    void anIngestKilledMidFileAndReRunSendsEveryRecordOnce() throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Smtreplay.class.getName()));
+        command.addAll(ingestArguments("killed", "2m"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("killed-ingest.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!hasRecords("killed-progress")) {
+                assertTrue(process.isAlive(), "the ingest ended before it was killed: " + Files.readString(dir.resolve("killed-ingest.log")));
+                assertTrue(System.nanoTime() < deadline, "no transaction committed within 3 min");
+                Thread.sleep(20);
+            }
+        } finally {
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertTrue(total(values("killed")) < total(clean), "killed mid-file: " + total(values("killed")));
+        CommandRun resumed = ingest("killed", "2m");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.err().contains("resuming after the "), resumed.err());
+        assertEquals(clean, values("killed"), "every record of the clean ingest, once");
+
+        CommandRun again = ingest("killed", "2m");
+        assertEquals(0, again.code(), again.err());
+        assertEquals(clean, values("killed"), "a file delivered whole is not sent again");
+    }
+
     private static CommandRun ingest(String topic, String deliveryTimeout) {
-        return Cli.run("ingest", "--bootstrap", broker.bootstrapServers(), "--host", "host-a", "--app", "a",
+        List<String> a = ingestArguments(topic, deliveryTimeout);
+        return Cli.run(a.get(0), a.subList(1, a.size()).toArray(String[]::new));
+    }
+
+    private static List<String> ingestArguments(String topic, String deliveryTimeout) {
+        return List.of("ingest", "--bootstrap", broker.bootstrapServers(), "--host", "host-a", "--app", "a",
                 "--topic", topic, "--dlq-topic", topic + "-dlq", "--partitions", "2", "--delivery-timeout", deliveryTimeout,
-                "--connect-timeout", "60s", "--progress-dir", dir.resolve("progress").toString(), trace.toString());
+                "--connect-timeout", "60s", "--progress-topic", topic + "-progress", trace.toString());
     }
 
     /** Waits until a first transaction of the ingest is committed, so the broker dies mid-file. */
@@ -100,16 +139,21 @@ class IngestUnderBrokerFaultsTest {
             if (run.isDone()) {
                 throw new AssertionError("the ingest ended before the fault: " + run.get().out() + run.get().err());
             }
-            if (Files.isDirectory(dir.resolve("progress"))) {
-                try (Stream<Path> s = Files.list(dir.resolve("progress"))) {
-                    if (s.anyMatch(p -> p.toString().endsWith(".progress"))) {
-                        return;
-                    }
-                }
+            if (hasRecords(topic + "-progress")) {
+                return;
             }
             Thread.sleep(20);
         }
         throw new AssertionError("no transaction committed within 3 min");
+    }
+
+    /** True once a transaction committed its progress (false while the topic does not exist yet). */
+    private static boolean hasRecords(String topic) {
+        try {
+            return !CommittedTopic.records(broker.bootstrapServers(), topic).isEmpty();
+        } catch (RuntimeException notYet) {
+            return false;
+        }
     }
 
     /** Every committed value of the topic and its dead-letter topic, with how often it is there. */

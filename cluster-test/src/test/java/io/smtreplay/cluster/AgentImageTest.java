@@ -24,6 +24,27 @@ class AgentImageTest {
 
     @Test
     void theEntryPointTheDaemonSetRunsIsTheAgentCommand() throws Exception {
+        assertTrue(agentHelp().startsWith("Usage: smtreplay agent"));
+    }
+
+    /**
+     * Every option the DaemonSet passes is one {@code smtreplay agent} knows (the chart once passed
+     * {@code --labels}, which the agent refuses as a usage error: no pod would have started).
+     */
+    @Test
+    void everyOptionTheDaemonSetPassesIsAnAgentOption() throws Exception {
+        String help = agentHelp();
+        List<String> passed = Files.readAllLines(repo.resolve("helm/smtreplay/templates/agent.yaml")).stream()
+                .map(String::strip).filter(l -> l.matches("- --[a-z-]+")).map(l -> l.substring(2)).toList();
+        assertTrue(passed.size() >= 5, "the DaemonSet's options: " + passed);
+        for (String option : passed) {
+            assertTrue(help.contains(" " + option + "=") || help.contains(" " + option + " ") || help.contains(" " + option + "\n"),
+                    option + " is an option of smtreplay agent:\n" + help);
+        }
+    }
+
+    /** {@code --help} of the command the image's ENTRYPOINT runs. */
+    private String agentHelp() throws Exception {
         List<String> entrypoint = entrypoint(repo.resolve("helm/images/agent/Dockerfile"));
         int cp = entrypoint.indexOf("-cp");
         assertTrue(cp > 0 && cp + 2 < entrypoint.size(), "java -cp LIB MAIN ARGS: " + entrypoint);
@@ -35,7 +56,7 @@ class AgentImageTest {
         String out = new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(agent.waitFor(60, TimeUnit.SECONDS), "the entry point returns");
         assertEquals(0, agent.exitValue(), out);
-        assertTrue(out.startsWith("Usage: smtreplay agent"), out);
+        return out;
     }
 
     /** The exec form of the Dockerfile's ENTRYPOINT, a JSON array. */

@@ -13,10 +13,24 @@ import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.WireCodec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Every event of every real trace survives TraceEvent -> Avro -> bytes -> Avro -> TraceEvent unchanged. */
 class ExitEventMappingTest {
+
+    /**
+     * toAvro fills the record through its plain setters (the Builder was most of the agent's
+     * mapping cost), which apply no schema defaults: a field added to ExitEvent must be set there.
+     */
+    @Test
+    void toAvroSetsEveryFieldOfTheSchema() {
+        assertEquals(List.of("host", "vm", "app", "threadId", "comm", "pcpu", "vcpu", "timestampNs", "tracepoint", "kind", "isa",
+                        "exitReasonName", "exitReasonCode", "exitReasonFlags", "exitReasonKnown", "guestRip", "info1", "info2",
+                        "intrInfo", "errorCode", "nestedEntry", "payload", "source", "sequence", "lineNumber"),
+                ExitEvent.getClassSchema().getFields().stream().map(org.apache.avro.Schema.Field::name).toList(),
+                "the fields ExitEventMapping.toAvro sets, one by one");
+    }
 
     @Test
     void everyEventOfEveryTraceRoundTripsThroughTheWire() throws IOException {

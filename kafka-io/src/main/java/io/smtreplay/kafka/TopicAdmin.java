@@ -37,6 +37,15 @@ public final class TopicAdmin {
      */
     public static void ensureTopics(String bootstrap, Duration timeout, Map<String, Integer> partitionsByTopic)
             throws BrokerUnreachableException, InterruptedException {
+        ensureTopics(bootstrap, timeout, partitionsByTopic, Set.of());
+    }
+
+    /**
+     * As {@link #ensureTopics(String, Duration, Map)}; the topics named in {@code compacted} are
+     * created with {@code cleanup.policy=compact} (one value per key is kept: progress records).
+     */
+    public static void ensureTopics(String bootstrap, Duration timeout, Map<String, Integer> partitionsByTopic,
+                                    Set<String> compacted) throws BrokerUnreachableException, InterruptedException {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -46,7 +55,8 @@ public final class TopicAdmin {
             Set<String> existing = admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = partitionsByTopic.entrySet().stream()
                     .filter(t -> !existing.contains(t.getKey()))
-                    .map(t -> new NewTopic(t.getKey(), Optional.of(t.getValue()), Optional.empty()))
+                    .map(t -> new NewTopic(t.getKey(), Optional.of(t.getValue()), Optional.empty())
+                            .configs(compacted.contains(t.getKey()) ? Map.of("cleanup.policy", "compact") : Map.of()))
                     .toList();
             if (!missing.isEmpty()) {
                 try {

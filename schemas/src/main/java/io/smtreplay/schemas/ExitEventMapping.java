@@ -24,40 +24,68 @@ public final class ExitEventMapping {
         TraceEvent e = parsed.event();
         ExitReason reason = e.reason();
         NestedEntry n = e.nestedEntry();
+        // the record's own setters, not its Builder: the Builder validates every field and looks up
+        // defaults on each build(), 28 % of the agent's CPU samples (BENCHMARKS.md, issue 12)
+        ExitEvent a = new ExitEvent();
+        a.setHost(labels.host());
+        a.setVm(labels.vm());
+        a.setApp(labels.app());
+        a.setThreadId(e.tid());
+        a.setComm(e.comm());
+        a.setPcpu(e.pcpu());
+        a.setVcpu(e.vcpu());
+        a.setTimestampNs(e.hasTimestamp() ? e.timestampNs() : null);
+        a.setTracepoint(e.tracepoint());
+        a.setKind(EventKindCode.valueOf(e.kind().name()));
+        a.setIsa(IsaCode.valueOf(e.isa().name()));
+        a.setExitReasonName(reason == null ? null : reason.name());
+        a.setExitReasonCode(reason == null ? null : reason.code());
+        a.setExitReasonFlags(reason == null ? 0 : reason.flags());
+        a.setExitReasonKnown(reason == null || reason.known());
+        a.setGuestRip(e.guestRip());
+        a.setInfo1(e.info1());
+        a.setInfo2(e.info2());
+        a.setIntrInfo(e.intrInfo());
+        a.setErrorCode(e.errorCode());
+        a.setNestedEntry(n == null ? null : NestedEntryFields.newBuilder()
+                .setRip(n.rip()).setVmcb(n.vmcb()).setNestedRip(n.nestedRip())
+                .setIntCtl(n.intCtl()).setEventInj(n.eventInj())
+                .setTdpEnabled(n.tdpEnabled()).setGuestPgd(n.guestPgd())
+                .build());
+        a.setPayload(e.payload());
+        a.setSource(parsed.source());
+        a.setSequence(parsed.sequence());
+        a.setLineNumber(parsed.lineNumber());
+        return a;
+    }
+
+    /**
+     * The agent's mark that events of vCPU thread {@code tid} may be missing at {@code timestampNs}:
+     * the ring buffer of the CPU it last ran on ({@code pcpu}, -1 unknown) lost {@code count} events
+     * (0: an unknown number). Keyed and ordered as that thread's events ({@link #partitionKey}),
+     * so the replay job closes the thread's open episode as the offline tracker does. Sequence -1:
+     * it is no event of the source, and sorts before events of the same timestamp.
+     */
+    public static ExitEvent eventsLostMark(Labels labels, int tid, int pcpu, long timestampNs, long count, String source,
+                                           long lineNumber) {
         return ExitEvent.newBuilder()
-                .setHost(labels.host())
-                .setVm(labels.vm())
-                .setApp(labels.app())
-                .setThreadId(e.tid())
-                .setComm(e.comm())
-                .setPcpu(e.pcpu())
-                .setVcpu(e.vcpu())
-                .setTimestampNs(e.hasTimestamp() ? e.timestampNs() : null)
-                .setTracepoint(e.tracepoint())
-                .setKind(EventKindCode.valueOf(e.kind().name()))
-                .setIsa(IsaCode.valueOf(e.isa().name()))
-                .setExitReasonName(reason == null ? null : reason.name())
-                .setExitReasonCode(reason == null ? null : reason.code())
-                .setExitReasonFlags(reason == null ? 0 : reason.flags())
-                .setExitReasonKnown(reason == null || reason.known())
-                .setGuestRip(e.guestRip())
-                .setInfo1(e.info1())
-                .setInfo2(e.info2())
-                .setIntrInfo(e.intrInfo())
-                .setErrorCode(e.errorCode())
-                .setNestedEntry(n == null ? null : NestedEntryFields.newBuilder()
-                        .setRip(n.rip()).setVmcb(n.vmcb()).setNestedRip(n.nestedRip())
-                        .setIntCtl(n.intCtl()).setEventInj(n.eventInj())
-                        .setTdpEnabled(n.tdpEnabled()).setGuestPgd(n.guestPgd())
-                        .build())
-                .setPayload(e.payload())
-                .setSource(parsed.source())
-                .setSequence(parsed.sequence())
-                .setLineNumber(parsed.lineNumber())
+                .setHost(labels.host()).setVm(labels.vm()).setApp(labels.app())
+                .setThreadId(tid).setPcpu(pcpu).setTimestampNs(timestampNs)
+                .setTracepoint("events_lost").setKind(EventKindCode.EVENTS_LOST).setIsa(IsaCode.UNKNOWN)
+                .setPayload(count > 0 ? "LOST " + count + " EVENTS on CPU " + pcpu : "LOST EVENTS on CPU " + pcpu)
+                .setSource(source).setSequence(-1).setLineNumber(lineNumber)
                 .build();
     }
 
+    /** True for an {@link #eventsLostMark}: not a trace event, {@link #fromAvro} refuses it. */
+    public static boolean isEventsLost(ExitEvent a) {
+        return a.getKind() == EventKindCode.EVENTS_LOST;
+    }
+
     public static TraceEvent fromAvro(ExitEvent a) {
+        if (isEventsLost(a)) {
+            throw new IllegalArgumentException("an events-lost mark is not a trace event (" + a.getPayload() + ")");
+        }
         Isa isa = Isa.valueOf(a.getIsa().name());
         ExitReason reason = null;
         if (a.getExitReasonName() != null) {

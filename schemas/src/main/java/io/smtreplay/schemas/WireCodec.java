@@ -76,7 +76,19 @@ public final class WireCodec<T extends SpecificRecord> {
     }
 
     public static WireCodec<ExitEvent> exitEvents() {
-        return new WireCodec<>(ExitEvent.getClassSchema(), List.of());
+        return new WireCodec<>(ExitEvent.getClassSchema(), List.of(history("ExitEvent-1.avsc")));
+    }
+
+    /**
+     * An earlier writer schema kept in {@code history/}: messages producers of that version wrote
+     * (their fingerprint differs) still decode. {@code ExitEvent-1}: before {@code EVENTS_LOST}.
+     */
+    private static Schema history(String file) {
+        try (var in = WireCodec.class.getResourceAsStream("history/" + file)) {
+            return new Schema.Parser().parse(in);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("the schema history file " + file + " is missing from the schemas jar", e);
+        }
     }
 
     public static WireCodec<RejectedLine> rejectedLines() {

@@ -214,6 +214,45 @@ class WireCodecTest {
         assertNull(decoded.getSchema().getField("wallClockSpeedup"));
     }
 
+    /**
+     * {@code EVENTS_LOST} was appended to the kind enum. Both ways: an event a producer of the
+     * previous schema wrote (its fingerprint is the history file's) decodes in today's codec; an
+     * events-lost mark today's codec writes decodes in a reader of the previous schema as the
+     * enum's default, {@code OTHER_KVM}, with every other field intact.
+     */
+    @Test
+    void theEventsLostKindEvolvesBothWays() throws Exception {
+        Schema previous;
+        try (var in = WireCodec.class.getResourceAsStream("history/ExitEvent-1.avsc")) {
+            previous = new Schema.Parser().parse(in);
+        }
+        assertEquals(false, previous.getField("kind").schema().getEnumSymbols().contains("EVENTS_LOST"));
+        assertEquals(ExitEvent.getClassSchema().getField("kind").schema().getEnumSymbols().subList(0,
+                previous.getField("kind").schema().getEnumSymbols().size()), previous.getField("kind").schema().getEnumSymbols(),
+                "appended, not inserted: the old symbols keep their ordinals");
+
+        // an old producer's bytes: the body is the same (an enum is its ordinal, and EXIT's did not
+        // move), the header names the previous schema's fingerprint
+        ExitEvent exit = sampleExit();
+        byte[] old = WireCodec.exitEvents().encode(exit);
+        java.nio.ByteBuffer.wrap(old, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(org.apache.avro.SchemaNormalization.parsingFingerprint64(previous));
+        assertEquals(exit, WireCodec.exitEvents().decode(old), "an old producer's event, read today");
+        assertThrows(WireCodec.WireFormatException.class,
+                () -> new WireCodec<>(ExitEvent.getClassSchema(), List.of()).decode(old), "without the history it would be refused");
+
+        ExitEvent mark = ExitEventMapping.eventsLostMark(new io.smtreplay.trace.Labels("host-a", null, "memcached"), 4242, 3,
+                1_000L, 17, "agent", 9);
+        assertEquals(mark, WireCodec.exitEvents().decode(WireCodec.exitEvents().encode(mark)));
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(ExitEvent.getClassSchema());
+        GenericRecord seenByOld = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), previous, store)
+                .decode(WireCodec.exitEvents().encode(mark));
+        assertEquals("OTHER_KVM", seenByOld.get("kind").toString());
+        assertEquals(4242, seenByOld.get("threadId"));
+        assertEquals("LOST 17 EVENTS on CPU 3", seenByOld.get("payload").toString());
+    }
+
     private static Schema withExtraField(Schema base) {
         String json = base.toString().replace("\"fields\":[",
                 "\"fields\":[{\"name\":\"collector\",\"type\":\"string\",\"default\":\"unknown-collector\"},");

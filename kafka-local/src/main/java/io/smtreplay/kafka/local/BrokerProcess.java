@@ -164,7 +164,11 @@ public final class BrokerProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // C1 only and the serial collector: a test broker needs little speed, and on a loaded
                 // 2-core machine C2 compilation and parallel GC threads delayed its start past 2 min
-                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass));
+                "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                // its temporary files (lz4's native library, extracted on first use) in its folder:
+                // a SIGKILLed broker left liblz4-java-*.so in /tmp, and the folder is removed on close
+                "-Djava.io.tmpdir=" + dir,
+                "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));

@@ -44,6 +44,8 @@ import org.apache.flink.util.Collector;
  *       vCPU per millisecond, per-timestamp timers were most of the job's timer work and
  *       checkpoint size (BENCHMARKS.md, issue 4).</li>
  *   <li>An episode or guest interval counts in the window of the event that closed it.</li>
+ *   <li>An {@code EVENTS_LOST} mark (the agent's ring buffer overran on the CPU the vCPU last ran
+ *       on) closes the open episode as incomplete, as offline; it is no event of the vCPU.</li>
  *   <li>When the watermark passes a window's end, the vCPU's share of it is emitted
  *       ({@link VcpuWindow}) for the app window to merge.</li>
  *   <li>A vCPU without events for {@code vcpuIdle} of trace time is closed: its open episode ends
@@ -180,6 +182,14 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
             long ts = e.getTimestampNs();
             if (recorder == null || recorder.windowStart != windowStart(ts)) {
                 recorder = new Recorder(state, ts, ctx);
+            }
+            if (ExitEventMapping.isEventsLost(e)) {
+                // the agent lost events of the CPU this vCPU last ran on: its open episode is not
+                // whole; it closes as EVENTS_LOST, as the offline projector closes it (TraceProjector#eventsLost)
+                if (state.tracker != null) {
+                    state.tracker.eventsLost(recorder);
+                }
+                continue;
             }
             if (state.tracker == null) {
                 state.tracker = new EpisodeTracker(e.getThreadId());

@@ -22,7 +22,9 @@ import io.smtreplay.smt.SmtConfiguration;
 import io.smtreplay.synth.KernelEra;
 import io.smtreplay.synth.SynthSpec;
 import io.smtreplay.synth.Workload;
+import io.smtreplay.episode.IncompleteReason;
 import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.Labels;
 import io.smtreplay.trace.TraceFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +75,48 @@ class VcpuReplayTest {
         assertEquals(batch.total().baselineNs(), streamed.total().baselineNs());
         assertEquals(batch.total().guestNs(), streamed.total().guestNs());
         assertEquals(0, harness.getSideOutput(Refusals.TAG) == null ? 0 : harness.getSideOutput(Refusals.TAG).size());
+        harness.close();
+    }
+
+    /**
+     * The agent's {@code EVENTS_LOST} marks (a ring-buffer overrun on the CPU the vCPU ran on)
+     * close its open episodes as the offline projector's {@code eventsLost} does: the same
+     * episodes, the same incomplete ones, and none of the marks counted as events.
+     */
+    @Test
+    void eventsLostMarksCloseOpenEpisodesAsOffline() throws Exception {
+        var harness = harness();
+        TraceProjector offline = new TraceProjector(PROJECTOR);
+        int marks = 0;
+        for (int i = 0; i < events.size(); i++) {
+            ExitEvent e = events.get(i);
+            send(harness, CODEC.encode(e), e.getTimestampNs());
+            offline.accept(e.getApp(), e.getHost(), ExitEventMapping.fromAvro(e));
+            // stamped as the agent stamps it, just after the newest event: only where that is before the next one
+            boolean gapAfter = i + 1 < events.size() && events.get(i + 1).getTimestampNs() > e.getTimestampNs() + 1;
+            if (i % 97 == 40 && gapAfter) {
+                ExitEvent mark = ExitEventMapping.eventsLostMark(new Labels(e.getHost(), e.getVm(), e.getApp()), e.getThreadId(),
+                        e.getPcpu(), e.getTimestampNs() + 1, 12, "agent", -1);
+                send(harness, CODEC.encode(mark), mark.getTimestampNs());
+                offline.eventsLost(e.getHost(), e.getPcpu());
+                marks++;
+            }
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        offline.finish();
+
+        ProjectionAccumulator streamed = PROJECTOR.newAccumulator();
+        for (VcpuWindow w : harness.extractOutputValues()) {
+            streamed.merge(w.projection);
+        }
+        ProjectionAccumulator batch = offline.byApp().get(events.get(0).getApp());
+        assertTrue(marks > 10, "marks sent: " + marks);
+        long lostOffline = batch.episodes().incomplete(IncompleteReason.EVENTS_LOST);
+        assertTrue(lostOffline > 5, "episodes the marks cut offline: " + lostOffline);
+        assertEquals(lostOffline, streamed.episodes().incomplete(IncompleteReason.EVENTS_LOST), "cut by the marks in the job");
+        assertEquals(batch.episodes().episodes(), streamed.episodes().episodes());
+        assertEquals(batch.total().baselineNs(), streamed.total().baselineNs());
+        assertEquals(List.of(), refusals(harness), "a mark is neither refused nor an event");
         harness.close();
     }
 
