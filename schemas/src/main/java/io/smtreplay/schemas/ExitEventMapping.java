@@ -54,6 +54,7 @@ public final class ExitEventMapping {
                 .setSource(parsed.source())
                 .setSequence(parsed.sequence())
                 .setLineNumber(parsed.lineNumber())
+                .setWokenThread(e.wokenThread())
                 .build();
     }
 
@@ -83,6 +84,7 @@ public final class ExitEventMapping {
                 .nestedEntry(n == null ? null : new NestedEntry(n.getRip(), n.getVmcb(), n.getNestedRip(),
                         n.getIntCtl(), n.getEventInj(), n.getTdpEnabled(), n.getGuestPgd()))
                 .payload(a.getPayload())
+                .wokenThread(a.getWokenThread())
                 .build();
     }
 
