@@ -214,6 +214,57 @@ class WireCodecTest {
         assertNull(decoded.getSchema().getField("wallClockSpeedup"));
     }
 
+    /** ExitEvent as written before the scheduler events: no wokenThread, the kind enum without SCHED_*. */
+    private static Schema exitEventBeforeSchedEvents() {
+        String json = ExitEvent.getClassSchema().toString()
+                .replace(", \"SCHED_WAKEUP\", \"SCHED_WAKING\", \"SCHED_SWITCH\"", "")
+                .replace(",\"SCHED_WAKEUP\",\"SCHED_WAKING\",\"SCHED_SWITCH\"", "");
+        Schema withoutSymbols = new Schema.Parser().parse(json);
+        List<Schema.Field> fields = withoutSymbols.getFields().stream().filter(f -> !f.name().equals("wokenThread"))
+                .map(f -> new Schema.Field(f, f.schema())).toList();
+        Schema older = Schema.createRecord(withoutSymbols.getName(), withoutSymbols.getDoc(), withoutSymbols.getNamespace(),
+                false, fields);
+        assertEquals(10, older.getField("kind").schema().getEnumSymbols().size(), "the ten kinds before sched events");
+        return older;
+    }
+
+    /** An ExitEvent from a writer before the scheduler events decodes with no woken thread. */
+    @Test
+    void exitEventFromAnOlderWriterHasNoWokenThread() {
+        Schema older = exitEventBeforeSchedEvents();
+        GenericRecord record = new GenericData.Record(older);
+        ExitEvent sample = sampleExit();
+        for (Schema.Field f : older.getFields()) {
+            Object v = sample.get(f.name());
+            if (f.name().equals("kind") || f.name().equals("isa")) {
+                v = new GenericData.EnumSymbol(f.schema(), v.toString());
+            } else if (f.name().equals("nestedEntry")) {
+                v = null;
+            }
+            record.put(f.name(), v);
+        }
+        ExitEvent decoded = new WireCodec<ExitEvent>(ExitEvent.getClassSchema(), List.of(older)).decode(encodeGeneric(older, record));
+        assertEquals(EventKindCode.EXIT, decoded.getKind());
+        assertEquals(699876, decoded.getThreadId());
+        assertNull(decoded.getWokenThread());
+    }
+
+    /** A reader before the scheduler events reads a sched event as OTHER_KVM (the enum's default) and skips wokenThread. */
+    @Test
+    void anOlderExitEventReaderReadsSchedKindsAsOtherKvm() throws Exception {
+        ExitEvent wakeup = ExitEvent.newBuilder(sampleExit()).setTracepoint("sched_wakeup").setKind(EventKindCode.SCHED_WAKEUP)
+                .setNestedEntry(null).setExitReasonName(null).setExitReasonCode(null).setWokenThread(7289).build();
+        byte[] bytes = WireCodec.exitEvents().encode(wakeup);
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(ExitEvent.getClassSchema());
+        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), exitEventBeforeSchedEvents(), store)
+                .decode(bytes);
+        assertEquals("OTHER_KVM", decoded.get("kind").toString());
+        assertEquals("sched_wakeup", decoded.get("tracepoint").toString());
+        assertNull(decoded.getSchema().getField("wokenThread"));
+        assertEquals(7289, WireCodec.exitEvents().decode(bytes).getWokenThread(), "today's reader keeps it");
+    }
+
     private static Schema withExtraField(Schema base) {
         String json = base.toString().replace("\"fields\":[",
                 "\"fields\":[{\"name\":\"collector\",\"type\":\"string\",\"default\":\"unknown-collector\"},");
