@@ -266,15 +266,15 @@ public final class TraceProjector {
         return Collections.unmodifiableMap(countersByApp);
     }
 
-    /** vCPU threads seen. */
+    /** vCPU threads seen (threads that entered a guest; a backend injecting interrupts is none). */
     public int vcpuThreads() {
-        return vcpus.size();
+        return (int) vcpus.values().stream().filter(v -> v.runsGuest).count();
     }
 
     /** vCPU threads seen, by app. */
     public Map<String, Integer> vcpuThreadsByApp() {
         Map<String, Integer> counts = new TreeMap<>();
-        vcpus.values().forEach(v -> counts.merge(v.app, 1, Integer::sum));
+        vcpus.values().stream().filter(v -> v.runsGuest).forEach(v -> counts.merge(v.app, 1, Integer::sum));
         return counts;
     }
 }
