@@ -151,7 +151,7 @@ public enum Workload {
         }
     },
 
-    /** fio 512 B random writes at queue depth 1: the read's path; the device takes longer (Fig. 7's baseline). */
+    /** fio random writes at queue depth 1 (block size not stated in the paper): the read's path; the device takes longer (Fig. 7's baseline). */
     FIO_RANDWRITE("fio-randwrite", "fio randwrite, iodepth 1, stock nested path: as fio-randread, the device slower (179 us)") {
         @Override
         WorkloadMix mix(Isa isa, CostProfile profile) {
@@ -180,8 +180,8 @@ public enum Workload {
         }
     },
 
-    /** fio 4 KB random-write bandwidth, as {@link #FIO_RANDREAD_BW} at 55769 KB/s. */
-    FIO_RANDWRITE_BW("fio-randwrite-bw", "fio randwrite 4 KB bandwidth: back-to-back requests at the baseline's 73 us each (no queueing)") {
+    /** fio random-write bandwidth, as {@link #FIO_RANDREAD_BW} at 55769 KB/s (4 KB requests assumed, as the reads'). */
+    FIO_RANDWRITE_BW("fio-randwrite-bw", "fio randwrite bandwidth: back-to-back requests at the baseline's 73 us each (4 KB assumed; no queueing)") {
         @Override
         WorkloadMix mix(Isa isa, CostProfile profile) {
             return fio(FIO_RANDWRITE_BW_DEVICE_NS);
@@ -189,7 +189,8 @@ public enum Workload {
 
         @Override
         public List<WorkloadParameter> parameters() {
-            return fioParameters("time per 4 KB request, baseline (55769 KB/s)", "73.4 us", FIO_RANDWRITE_BW_DEVICE_NS);
+            return fioParameters("time per request, baseline (55769 KB/s; 4 KB requests ASSUMED, as the reads')", "73.4 us",
+                    FIO_RANDWRITE_BW_DEVICE_NS);
         }
     },
 
