@@ -139,60 +139,24 @@ public enum Workload {
      * I/O (reflected), then L2 halts (reflected; L1 halts until the completion interrupt its I/O
      * vCPU sends once L0's backend completed the read).
      */
-    FIO_RANDREAD("fio-randread", "fio randread 512 B, iodepth 1, stock nested path: virtio-blk doorbells reflected to L1, L2's HLT reflected until completion") {
-        @Override
-        WorkloadMix mix(Isa isa, CostProfile profile) {
-            return fio(FIO_RANDREAD_DEVICE_NS);
-        }
-
-        @Override
-        public List<WorkloadParameter> parameters() {
-            return fioParameters("I/O latency, baseline (512 B reads)", "126 us", FIO_RANDREAD_DEVICE_NS);
-        }
-    },
+    FIO_RANDREAD("fio-randread", "fio randread 512 B, iodepth 1, stock nested path: virtio-blk doorbells reflected to L1, L2's HLT reflected until completion",
+            new FioBaseline("I/O latency, baseline (512 B reads)", "126 us", Workload.FIO_RANDREAD_DEVICE_NS)),
 
     /** fio random writes at queue depth 1 (block size not stated in the paper): the read's path; the device takes longer (Fig. 7's baseline). */
-    FIO_RANDWRITE("fio-randwrite", "fio randwrite, iodepth 1, stock nested path: as fio-randread, the device slower (179 us)") {
-        @Override
-        WorkloadMix mix(Isa isa, CostProfile profile) {
-            return fio(FIO_RANDWRITE_DEVICE_NS);
-        }
-
-        @Override
-        public List<WorkloadParameter> parameters() {
-            return fioParameters("I/O latency, baseline (random writes)", "179 us", FIO_RANDWRITE_DEVICE_NS);
-        }
-    },
+    FIO_RANDWRITE("fio-randwrite", "fio randwrite, iodepth 1, stock nested path: as fio-randread, the device slower (179 us)",
+            new FioBaseline("I/O latency, baseline (random writes)", "179 us", Workload.FIO_RANDWRITE_DEVICE_NS)),
 
     /**
      * fio 4 KB random-read bandwidth: requests back to back, one in flight per L2 vCPU (the model has
      * no queueing), each as long as the cited baseline bandwidth makes it (4 KB at 87136 KB/s).
      */
-    FIO_RANDREAD_BW("fio-randread-bw", "fio randread 4 KB bandwidth: back-to-back requests at the baseline's 47 us each (no queue depth: the model has no queueing)") {
-        @Override
-        WorkloadMix mix(Isa isa, CostProfile profile) {
-            return fio(FIO_RANDREAD_BW_DEVICE_NS);
-        }
-
-        @Override
-        public List<WorkloadParameter> parameters() {
-            return fioParameters("time per 4 KB request, baseline (87136 KB/s)", "47.0 us", FIO_RANDREAD_BW_DEVICE_NS);
-        }
-    },
+    FIO_RANDREAD_BW("fio-randread-bw", "fio randread 4 KB bandwidth: back-to-back requests at the baseline's 47 us each (no queue depth: the model has no queueing)",
+            new FioBaseline("time per 4 KB request, baseline (87136 KB/s)", "47.0 us", Workload.FIO_RANDREAD_BW_DEVICE_NS)),
 
     /** fio random-write bandwidth, as {@link #FIO_RANDREAD_BW} at 55769 KB/s (4 KB requests assumed, as the reads'). */
-    FIO_RANDWRITE_BW("fio-randwrite-bw", "fio randwrite bandwidth: back-to-back requests at the baseline's 73 us each (4 KB assumed; no queueing)") {
-        @Override
-        WorkloadMix mix(Isa isa, CostProfile profile) {
-            return fio(FIO_RANDWRITE_BW_DEVICE_NS);
-        }
-
-        @Override
-        public List<WorkloadParameter> parameters() {
-            return fioParameters("time per request, baseline (55769 KB/s; 4 KB requests ASSUMED, as the reads')", "73.4 us",
-                    FIO_RANDWRITE_BW_DEVICE_NS);
-        }
-    },
+    FIO_RANDWRITE_BW("fio-randwrite-bw", "fio randwrite bandwidth: back-to-back requests at the baseline's 73 us each (4 KB assumed; no queueing)",
+            new FioBaseline("time per request, baseline (55769 KB/s; 4 KB requests ASSUMED, as the reads')", "73.4 us",
+                    Workload.FIO_RANDWRITE_BW_DEVICE_NS)),
 
     /** An idle tickless L2: it wakes every few ms, re-arms its timer (reflected) and halts again (reflected to L1). */
     IDLE("idle", "idle tickless L2: a TSC-deadline write reflected to L1 per wake-up, then HLT reflected to L1 for ~4 ms") {
@@ -214,6 +178,9 @@ public enum Workload {
 
     /** Every parameter of the workload with its source, or marked assumed ({@code synth --describe}). */
     public List<WorkloadParameter> parameters() {
+        if (fio != null) {
+            return fioParameters(fio.what(), fio.value(), fio.deviceNs());
+        }
         return List.of(
                 WorkloadParameter.cited("one nested cpuid", "10.40 us", "ISCA'19 Table 1"),
                 WorkloadParameter.cited("L2 code per cpuid", "0.05 us", "ISCA'19 Table 1 stage 0"),
@@ -321,9 +288,20 @@ public enum Workload {
     private final String cliName;
     private final String description;
 
+    /** A fio workload's cited baseline (what, value) and the backend + device time derived from it. */
+    private record FioBaseline(String what, String value, long deviceNs) {
+    }
+
+    private final FioBaseline fio;
+
     Workload(String cliName, String description) {
+        this(cliName, description, null);
+    }
+
+    Workload(String cliName, String description, FioBaseline fio) {
         this.cliName = cliName;
         this.description = description;
+        this.fio = fio;
     }
 
     public String cliName() {
@@ -339,7 +317,13 @@ public enum Workload {
         return "synthetic-" + cliName;
     }
 
-    abstract WorkloadMix mix(Isa isa, CostProfile profile);
+    /** The workload's steps; the fio workloads share one shape, their device time apart. */
+    WorkloadMix mix(Isa isa, CostProfile profile) {
+        if (fio == null) {
+            throw new IllegalStateException(cliName + " defines its own mix");
+        }
+        return fio(fio.deviceNs());
+    }
 
     /**
      * The mix as run on a host: on VMX without VMCS shadowing every reflected exit also makes L1
