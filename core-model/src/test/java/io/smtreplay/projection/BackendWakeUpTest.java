@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.episode.EventScript;
-import io.smtreplay.episode.WorldSwitch;
 import io.smtreplay.profile.CostProfile;
 import io.smtreplay.smt.SmtConfiguration;
 import io.smtreplay.trace.EventKind;
@@ -22,9 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class BackendWakeUpTest {
 
-    private static final CostProfile PROFILE = CostProfile.builder("p").contextSwitch(WorldSwitch.L2_TO_L0, 400)
-            .contextSwitch(WorldSwitch.L0_TO_L2, 400).contextSwitch(WorldSwitch.L0_TO_L1, 300)
-            .contextSwitch(WorldSwitch.L1_TO_L0, 300).lazyStatePerReflectedExit(1_000).build();
+    /** The same small profile as {@link WallClockTest}'s. */
+    private static final CostProfile PROFILE = WallClockTest.PROFILE;
     private static final int WAITER = 1;
     private static final int DOORBELL_VCPU = 2;
     private static final int BACKEND = 9;

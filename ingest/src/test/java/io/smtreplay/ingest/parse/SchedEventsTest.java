@@ -1,11 +1,12 @@
 package io.smtreplay.ingest.parse;
 
+import static io.smtreplay.ingest.parse.CollectingSink.onlyEvent;
+import static io.smtreplay.ingest.parse.CollectingSink.onlyRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.RefusalReason;
-import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.trace.TraceEvent;
 import org.junit.jupiter.api.Test;
 
@@ -16,17 +17,9 @@ import org.junit.jupiter.api.Test;
  */
 class SchedEventsTest {
 
-    private static TraceEvent only(String text) {
-        return CollectingSink.onlyEvent(text);
-    }
-
-    private static RefusedLine refusedOnly(String text) {
-        return CollectingSink.onlyRefused(text);
-    }
-
     @Test
     void rawFtraceWakeupSinceLinux43() {
-        TraceEvent e = only("      vhost-4410    [003] d..2.  2925.640963: sched_wakeup: comm=CPU 0/KVM pid=7289 prio=120 target_cpu=023");
+        TraceEvent e = onlyEvent("      vhost-4410    [003] d..2.  2925.640963: sched_wakeup: comm=CPU 0/KVM pid=7289 prio=120 target_cpu=023");
         assertEquals(EventKind.SCHED_WAKEUP, e.kind());
         assertEquals(4410, e.tid());
         assertEquals(7289, e.wokenThread());
@@ -36,18 +29,18 @@ class SchedEventsTest {
 
     @Test
     void rawFtraceWakeupOf3xKernelsWithSuccess() {
-        assertEquals(7289, only("  qemu-kvm-1200  [001]  5102.000001: sched_wakeup: comm=qemu-kvm pid=7289 prio=120 success=1 target_cpu=001")
+        assertEquals(7289, onlyEvent("  qemu-kvm-1200  [001]  5102.000001: sched_wakeup: comm=qemu-kvm pid=7289 prio=120 success=1 target_cpu=001")
                 .wokenThread());
-        assertEquals(31, only("  bash-30  [001]  5102.000001: sched_wakeup_new: comm=bash pid=31 prio=120 success=1 target_cpu=001")
+        assertEquals(31, onlyEvent("  bash-30  [001]  5102.000001: sched_wakeup_new: comm=bash pid=31 prio=120 success=1 target_cpu=001")
                 .wokenThread());
     }
 
     @Test
     void wakingAndSwitchInTheKernelsFormat() {
-        TraceEvent waking = only("  qemu-system-x86-5665  [000] d..1   280.971122: sched_waking: comm=vhost-5665 pid=5670 prio=120 target_cpu=002");
+        TraceEvent waking = onlyEvent("  qemu-system-x86-5665  [000] d..1   280.971122: sched_waking: comm=vhost-5665 pid=5670 prio=120 target_cpu=002");
         assertEquals(EventKind.SCHED_WAKING, waking.kind());
         assertEquals(5670, waking.wokenThread());
-        TraceEvent sw = only("  CPU 1/KVM-5667  [002] d..3   280.971130: sched_switch: prev_comm=CPU 1/KVM prev_pid=5667 prev_prio=120"
+        TraceEvent sw = onlyEvent("  CPU 1/KVM-5667  [002] d..3   280.971130: sched_switch: prev_comm=CPU 1/KVM prev_pid=5667 prev_prio=120"
                 + " prev_state=S ==> next_comm=swapper/2 next_pid=0 next_prio=120");
         assertEquals(EventKind.SCHED_SWITCH, sw.kind());
         assertEquals(5667, sw.tid());
@@ -56,35 +49,35 @@ class SchedEventsTest {
 
     @Test
     void traceCmdReportThroughTheSchedPlugin() {
-        TraceEvent e = only("     vhost-4410  [003] 22018.775584: sched_wakeup:         CPU 0/KVM:7289 [120] CPU:023");
+        TraceEvent e = onlyEvent("     vhost-4410  [003] 22018.775584: sched_wakeup:         CPU 0/KVM:7289 [120] CPU:023");
         assertEquals(7289, e.wokenThread());
-        assertEquals(7289, only("     vhost-4410  [003] 22018.775584: sched_wakeup:         CPU 0/KVM:7289 [120] success=1 CPU:023")
+        assertEquals(7289, onlyEvent("     vhost-4410  [003] 22018.775584: sched_wakeup:         CPU 0/KVM:7289 [120] success=1 CPU:023")
                 .wokenThread());
-        assertEquals(7289, only("     vhost-4410  [003] 22018.775584: sched_waking:         7289 [120] CPU:023").wokenThread());
-        TraceEvent sw = only("  CPU 0/KVM-7289  [023] 22018.775590: sched_switch:         CPU 0/KVM:7289 [120] D|K ==> a:b:4410 [120]");
+        assertEquals(7289, onlyEvent("     vhost-4410  [003] 22018.775584: sched_waking:         7289 [120] CPU:023").wokenThread());
+        TraceEvent sw = onlyEvent("  CPU 0/KVM-7289  [023] 22018.775590: sched_switch:         CPU 0/KVM:7289 [120] D|K ==> a:b:4410 [120]");
         assertEquals(4410, sw.wokenThread());
     }
 
     @Test
     void perfScriptWithTheSystemName() {
-        TraceEvent e = only("           vhost-4410  4410 [003]  2925.640963: sched:sched_wakeup: comm=CPU 0/KVM pid=7289 prio=120 target_cpu=023");
+        TraceEvent e = onlyEvent("           vhost-4410  4410 [003]  2925.640963: sched:sched_wakeup: comm=CPU 0/KVM pid=7289 prio=120 target_cpu=023");
         assertEquals(EventKind.SCHED_WAKEUP, e.kind());
         assertEquals(4410, e.tid());
         assertEquals(7289, e.wokenThread());
-        assertEquals(5667, only("      CPU 1/KVM  5660/5667 [002]   280.971130: sched:sched_switch: CPU 1/KVM:5667 [120] R+ ==> CPU 1/KVM:5667 [120]")
+        assertEquals(5667, onlyEvent("      CPU 1/KVM  5660/5667 [002]   280.971130: sched:sched_switch: CPU 1/KVM:5667 [120] R+ ==> CPU 1/KVM:5667 [120]")
                 .wokenThread());
     }
 
     @Test
     void otherSchedEventsAndBrokenOnesAreRefusedWithAReason() {
         assertEquals(RefusalReason.NOT_KVM_EVENT,
-                refusedOnly("  bash-30  [001]  5102.000001: sched_migrate_task: comm=bash pid=31 prio=120 orig_cpu=1 dest_cpu=2").reason());
+                onlyRefused("  bash-30  [001]  5102.000001: sched_migrate_task: comm=bash pid=31 prio=120 orig_cpu=1 dest_cpu=2").reason());
         assertEquals(RefusalReason.NOT_KVM_EVENT,
-                refusedOnly("  bash-30 30 [001]  5102.000001: irq:sched_wakeup: comm=bash pid=31").reason());
+                onlyRefused("  bash-30 30 [001]  5102.000001: irq:sched_wakeup: comm=bash pid=31").reason());
         assertEquals(RefusalReason.TRUNCATED,
-                refusedOnly("  bash-30  [001]  5102.000001: sched_switch: prev_comm=bash prev_pid=30 prev_prio=120 prev_state=S").reason());
-        assertEquals(RefusalReason.TRUNCATED, refusedOnly("  bash-30  [001]  5102.000001: sched_wakeup: comm=bash prio=120").reason());
-        assertEquals(RefusalReason.MALFORMED_KVM_EVENT, refusedOnly("  bash-30  [001]  5102.000001: sched_wakeup: bash [120]").reason());
+                onlyRefused("  bash-30  [001]  5102.000001: sched_switch: prev_comm=bash prev_pid=30 prev_prio=120 prev_state=S").reason());
+        assertEquals(RefusalReason.TRUNCATED, onlyRefused("  bash-30  [001]  5102.000001: sched_wakeup: comm=bash prio=120").reason());
+        assertEquals(RefusalReason.MALFORMED_KVM_EVENT, onlyRefused("  bash-30  [001]  5102.000001: sched_wakeup: bash [120]").reason());
     }
 
     @Test
