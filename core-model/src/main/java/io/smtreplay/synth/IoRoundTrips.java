@@ -28,9 +28,9 @@ import java.util.PriorityQueue;
 final class IoRoundTrips {
     /** From a wake-up to the woken thread running again (assumed: an idle host CPU leaving a shallow C-state). */
     static final long WAKE_LATENCY_NS = 3_000;
-    /** Device interrupt vector of the virtio queues, and the vector of L1's IPIs (Linux's reschedule/call vectors, assumed). */
+    /** The virtio queue's MSI vector (assumed), and L1's IPI: Linux's RESCHEDULE_VECTOR, which wakes a thread on another CPU. */
     private static final long DEVICE_VECTOR = 35;
-    private static final long IPI_VECTOR = 0xfb;
+    private static final long IPI_VECTOR = 0xfd;
 
     private final List<VcpuTimeline> l2Vcpus;
     private final List<Boolean> finished = new ArrayList<>();
@@ -42,7 +42,7 @@ final class IoRoundTrips {
             Comparator.comparingLong((SynthEvent e) -> e.timeNs).thenComparingLong(e -> e.order));
     private long order;
     private boolean done;
-    /** A scratch timeline's randomness for the device time: the backend's own draws. */
+    /** The device times' draws, seeded from the backend's thread id (itself from the spec's seed): same arguments, same trace. */
     private final java.util.SplittableRandom deviceRng;
 
     IoRoundTrips(List<VcpuTimeline> l2Vcpus, VcpuTimeline io, VcpuThread backend, WorkloadMix mix) {
