@@ -118,7 +118,7 @@ public final class EpisodeTracker implements Serializable {
     /** Feeds one event of this vCPU thread, in trace order. */
     public void accept(TraceEvent event, EpisodeSink sink) {
         EventKind kind = event.kind();
-        if (kind == EventKind.OTHER_KVM) {
+        if (kind == EventKind.OTHER_KVM || kind.isScheduler()) {
             counters.otherEvent();
             return;
         }

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,14 +26,20 @@ import java.util.TreeMap;
  *
  * <p>Waits and their causes (the wall-clock speedup's critical path): when a vCPU thread W enters
  * an idle wait (an idle {@code kvm_exit}, or L2's idle exit reflected to L1), the savings so far of
- * every other thread of the source are noted. A wake-up aimed at W from another thread —
+ * every other thread of the source are noted. A wake-up aimed at W —
  * {@code kvm_apic_accept_irq} ({@code apicid}: IPIs and device interrupts, posted or not, traced in
- * the sender's context), {@code kvm_apic_ipi} or {@code kvm_msi_set_irq} ({@code dst}) — makes that
- * thread W's cause; when W's wait ends, it shrinks by what its cause saved since the wait began
- * (one level: the cause's own waits are not followed). The APIC id is taken to be the vCPU id
- * printed by {@code kvm_entry}/{@code kvm_exit} (QEMU's default x86 topology). A wait with no such
- * event is held fixed and counted as unexplained. {@code sched_wakeup} would name more causes
- * (backend threads) but is not a kvm tracepoint the parsers read.
+ * the sender's context), {@code kvm_apic_ipi} or {@code kvm_msi_set_irq} ({@code dst}), or the
+ * scheduler's {@code sched_waking}/{@code sched_wakeup} of W's thread — names W's cause, the waker's
+ * chain: a vCPU thread (one that enters a guest) is its own chain; a thread that is not (L0's
+ * backend: a QEMU I/O thread, vhost) stands for the vCPU whose exit last woke it (the doorbell: that
+ * vCPU's exit, then the scheduler's wake-up of the backend from its thread; a backend woken by
+ * another backend inherits that one's vCPU). When W's wait ends it shrinks by what the chain's vCPU
+ * saved since the wait began (one level: the cause's own waits are not followed; W's own doorbell
+ * saved nothing while W waited: explained, unchanged). A wait whose waker has no such chain, or with
+ * no wake-up event, is held fixed and counted as unexplained. The APIC id is taken to be the vCPU id
+ * printed by {@code kvm_entry}/{@code kvm_exit} (QEMU's default x86 topology). Where a source has
+ * {@code sched_waking} (always traced in the waker's context) its {@code sched_wakeup}s are not
+ * read: since Linux 4.3 they may be traced on the woken task's CPU, in another thread's context.
  */
 public final class TraceProjector {
 
@@ -46,6 +54,8 @@ public final class TraceProjector {
         final EpisodeSink sink;
         int lastPcpu = -1;
         int vcpuId = -1;
+        /** Seen entering or leaving a guest: a vCPU thread, not a backend thread that only injects interrupts. */
+        boolean runsGuest;
         /** What this thread's complete episodes saved so far, per configuration. */
         final long[] savedNs;
         /** In an idle wait: the other threads' savings when it began; null when not waiting. */
@@ -87,6 +97,9 @@ public final class TraceProjector {
     private final Map<String, List<Vcpu>> vcpusBySource = new HashMap<>();
     private final Map<String, ProjectionAccumulator> byApp = new TreeMap<>();
     private final Map<String, TrackerCounters> countersByApp = new TreeMap<>();
+    /** Threads that enter no guest (L0's backends), by source and thread id: the vCPU whose exit last woke them. */
+    private final Map<VcpuKey, Vcpu> doorbellOf = new HashMap<>();
+    private final Set<String> sourcesWithWaking = new HashSet<>();
     private boolean finished;
     private Vcpu lastVcpu;
     private String lastSource;
@@ -103,6 +116,10 @@ public final class TraceProjector {
     public void accept(String app, String source, TraceEvent event) {
         if (finished) {
             throw new IllegalStateException("finish() was called");
+        }
+        if (event.kind().isScheduler()) {
+            schedWakeup(source, event);
+            return; // the scheduler's events move no episode, and a backend thread is no vCPU
         }
         Vcpu vcpu;
         if (lastVcpu != null && lastVcpu.tracker.thread() == event.tid() && source.equals(lastSource)) {
@@ -121,8 +138,11 @@ public final class TraceProjector {
         if (event.pcpu() >= 0) {
             vcpu.lastPcpu = event.pcpu();
         }
-        if (event.vcpu() >= 0 && (event.kind() == EventKind.ENTRY || event.kind() == EventKind.EXIT)) {
-            vcpu.vcpuId = event.vcpu();
+        if (event.kind() == EventKind.ENTRY || event.kind() == EventKind.EXIT) {
+            vcpu.runsGuest = true;
+            if (event.vcpu() >= 0) {
+                vcpu.vcpuId = event.vcpu();
+            }
         }
         noteWaitsAndCauses(vcpu, event);
         vcpu.tracker.accept(event, vcpu.sink);
@@ -145,18 +165,60 @@ public final class TraceProjector {
             if (target < 0) {
                 return;
             }
+            Vcpu cause = chainOf(vcpu.source, vcpu.tracker.thread());
             for (Vcpu waiter : vcpusBySource.get(vcpu.source)) {
-                if (waiter != vcpu && waiter.vcpuId == target && waiter.savedAtWaitStart != null) {
-                    long[] before = waiter.savedAtWaitStart.get(vcpu);
-                    long[] saved = vcpu.savedNs.clone();
-                    for (int i = 0; i < saved.length; i++) {
-                        saved[i] -= before == null ? 0 : before[i];
-                    }
-                    waiter.cause = vcpu;
-                    waiter.causeSavedNs = saved;
+                if (waiter != vcpu && waiter.vcpuId == target) {
+                    causeWait(waiter, cause);
                 }
             }
         }
+    }
+
+    /**
+     * A scheduler event: the wake-up of a waiting vCPU thread names its cause; the wake-up of any
+     * other thread (a backend) records the vCPU whose exit rang its doorbell, or forgets it.
+     */
+    private void schedWakeup(String source, TraceEvent event) {
+        EventKind kind = event.kind();
+        if (kind == EventKind.SCHED_SWITCH || event.wokenThread() == null) {
+            return;
+        }
+        if (kind == EventKind.SCHED_WAKING) {
+            sourcesWithWaking.add(source);
+        } else if (sourcesWithWaking.contains(source)) {
+            return;
+        }
+        Vcpu cause = chainOf(source, event.tid());
+        VcpuKey wokenKey = new VcpuKey(source, event.wokenThread());
+        Vcpu woken = vcpus.get(wokenKey);
+        if (woken != null && woken.runsGuest) {
+            causeWait(woken, cause);
+        } else {
+            doorbellOf.put(wokenKey, cause);
+        }
+    }
+
+    /** The vCPU a wake-up from thread {@code tid} stands for: itself if it runs a guest, else the vCPU that woke it; null if none. */
+    private Vcpu chainOf(String source, int tid) {
+        VcpuKey key = new VcpuKey(source, tid);
+        Vcpu thread = vcpus.get(key);
+        return thread != null && thread.runsGuest ? thread : doorbellOf.get(key);
+    }
+
+    /** {@code cause}'s chain woke {@code waiter}: if it waits, it will shrink by what the chain's vCPU saved since the wait began. */
+    private void causeWait(Vcpu waiter, Vcpu cause) {
+        if (cause == null || waiter.savedAtWaitStart == null) {
+            return;
+        }
+        long[] saved = new long[cause.savedNs.length];
+        if (cause != waiter) {
+            long[] before = waiter.savedAtWaitStart.get(cause);
+            for (int i = 0; i < saved.length; i++) {
+                saved[i] = cause.savedNs[i] - (before == null ? 0 : before[i]);
+            }
+        }
+        waiter.cause = cause;
+        waiter.causeSavedNs = saved;
     }
 
     /** A wait of {@code waiter} ended with {@code episode}: shortened by its cause's saving, if it had one. */
@@ -204,15 +266,15 @@ public final class TraceProjector {
         return Collections.unmodifiableMap(countersByApp);
     }
 
-    /** vCPU threads seen. */
+    /** vCPU threads seen (threads that entered a guest; a backend injecting interrupts is none). */
     public int vcpuThreads() {
-        return vcpus.size();
+        return (int) vcpus.values().stream().filter(v -> v.runsGuest).count();
     }
 
     /** vCPU threads seen, by app. */
     public Map<String, Integer> vcpuThreadsByApp() {
         Map<String, Integer> counts = new TreeMap<>();
-        vcpus.values().forEach(v -> counts.merge(v.app, 1, Integer::sum));
+        vcpus.values().stream().filter(v -> v.runsGuest).forEach(v -> counts.merge(v.app, 1, Integer::sum));
         return counts;
     }
 }

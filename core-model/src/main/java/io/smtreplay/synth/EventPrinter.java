@@ -76,6 +76,9 @@ final class EventPrinter {
 
     /** The irqs-off/need-resched/hardirq/preempt(/migrate-disable) column each tracepoint shows. */
     private String flags(Tp tp) {
+        if (tp.scheduler()) {
+            return era.wideFtraceColumns() ? "d..2." : "d..2"; // try_to_wake_up holds p->pi_lock, irqs off
+        }
         if (!era.wideFtraceColumns()) {
             return tp == Tp.ENTRY ? "d..1" : "....";
         }
@@ -98,7 +101,7 @@ final class EventPrinter {
         s.right(t.comm(), 16).ch(' ').decRight(t.tid(), era.wideFtraceColumns() ? 7 : 5)
                 .str(" [").decZero(t.pcpu(), 3).str("] ");
         timestamp(e.timeNs, s);
-        s.str(": ").right("kvm:" + tracepoint(e.tp), perfNameWidth).str(": ");
+        s.str(": ").right((e.tp.scheduler() ? "sched:" : "kvm:") + tracepoint(e.tp), perfNameWidth).str(": ");
     }
 
     private boolean plugin() {
@@ -187,7 +190,33 @@ final class EventPrinter {
             }
             case MSR -> s.str("msr_write ").hex(e.address).str(" = ").hex0x(e.value);
             case FAST_MMIO -> s.str("fast mmio at gpa ").hex0x(e.address);
+            case APIC_ACCEPT_IRQ, MSI_SET_IRQ -> s.str(interruptText(e));
+            case SCHED_WAKING -> schedKernelText(e, s);
+            case SCHED_WAKEUP -> {
+                if (plugin()) {
+                    // libtraceevent's sched plugin (trace-cmd report, perf with plugins): comm:pid [prio] CPU:nnn
+                    s.str(e.target.comm()).ch(':').dec(e.target.tid()).str(" [120] CPU:").decZero(e.target.pcpu(), 3);
+                } else {
+                    schedKernelText(e, s);
+                }
+            }
         }
+    }
+
+    /**
+     * The kernel's text of an interrupt event, as every tool prints it (no plugin handles them):
+     * {@code kvm_apic_accept_irq: apicid %x vec %u (%s|%s)}, {@code kvm_msi_set_irq: dst %llx vec %u (%s|%s|%s%s)}.
+     */
+    static String interruptText(SynthEvent e) {
+        return e.tp == Tp.APIC_ACCEPT_IRQ
+                ? "apicid " + Integer.toHexString(e.target.vcpuId()) + " vec " + e.value + " (Fixed|edge)"
+                : "dst " + Integer.toHexString(e.target.vcpuId()) + " vec " + e.value + " (Fixed|physical|edge)";
+    }
+
+    /** sched_wakeup_template's TP_printk since 4.3 (no plugin handles sched_waking). */
+    private static void schedKernelText(SynthEvent e, AsciiSink s) {
+        s.str("comm=").str(e.target.comm()).str(" pid=").dec(e.target.tid()).str(" prio=120 target_cpu=")
+                .decZero(e.target.pcpu(), 3);
     }
 
     private void pluginExit(SynthEvent e, AsciiSink s) {

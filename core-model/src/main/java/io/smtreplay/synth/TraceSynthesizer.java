@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Writes a synthesized L0 host trace of a nested-virtualization workload, streamed: each vCPU
@@ -71,15 +72,10 @@ public final class TraceSynthesizer {
         AsciiSink sink = new AsciiSink(out);
         header(sink, truth, entries);
         EventPrinter printer = new EventPrinter(spec.format(), spec.kernel(), spec.isa());
-        PriorityQueue<VcpuTimeline> queue = timelines(truth);
-        while (!queue.isEmpty()) {
-            VcpuTimeline next = queue.poll();
-            SynthEvent e = next.poll();
+        Supplier<SynthEvent> events = events(truth);
+        for (SynthEvent e = events.get(); e != null; e = events.get()) {
             printer.print(e, sink);
             truth.event(printer.tracepoint(e.tp));
-            if (next.peek() != null) {
-                queue.add(next);
-            }
         }
         sink.flush();
         return truth;
@@ -95,16 +91,11 @@ public final class TraceSynthesizer {
     public GroundTruth emit(Consumer<TraceEvent> sink) {
         GroundTruth truth = new GroundTruth();
         EventPrinter names = new EventPrinter(spec.format(), spec.kernel(), spec.isa());
-        PriorityQueue<VcpuTimeline> queue = timelines(truth);
-        while (!queue.isEmpty()) {
-            VcpuTimeline next = queue.poll();
-            SynthEvent e = next.poll();
+        Supplier<SynthEvent> events = events(truth);
+        for (SynthEvent e = events.get(); e != null; e = events.get()) {
             String tracepoint = names.tracepoint(e.tp);
             sink.accept(toTraceEvent(e, tracepoint));
             truth.event(tracepoint);
-            if (next.peek() != null) {
-                queue.add(next);
-            }
         }
         return truth;
     }
@@ -121,6 +112,8 @@ public final class TraceSynthesizer {
             case EXIT, NESTED_VMEXIT, NESTED_VMEXIT_INJECT -> b.reason(e.reason).guestRip(e.rip)
                     .info1(e.info1).info2(e.info2).intrInfo(e.intrInfo).errorCode(e.errorCode);
             case ENTRY -> b.guestRip(e.rip);
+            case APIC_ACCEPT_IRQ, MSI_SET_IRQ -> b.vcpu(-1).payload(EventPrinter.interruptText(e));
+            case SCHED_WAKING, SCHED_WAKEUP -> b.vcpu(-1).wokenThread(e.target.tid());
             case NESTED_VMENTER -> b.nestedEntry(new NestedEntry(e.rip, e.address, e.value,
                     spec.isa() == Isa.SVM ? 0x01000000L : 0, 0, true, spec.kernel().nestedVmenter() ? e.info1 : null));
             default -> { }
@@ -130,25 +123,24 @@ public final class TraceSynthesizer {
 
     /** ftrace's header states the number of entries up front; a first pass without printing counts them. */
     private long dryRunEvents() {
-        PriorityQueue<VcpuTimeline> queue = timelines(new GroundTruth());
+        Supplier<SynthEvent> events = events(new GroundTruth());
         long n = 0;
-        for (VcpuTimeline t : queue) {
-            while (t.poll() != null) {
-                n++;
-            }
+        while (events.get() != null) {
+            n++;
         }
         return n;
     }
 
-    private PriorityQueue<VcpuTimeline> timelines(GroundTruth truth) {
+    /**
+     * Every event in time order. Workloads whose I/O has a causal path ({@link WorkloadMix#io()}),
+     * with two vCPUs or more, are made by {@link IoRoundTrips} (L2's vCPUs, L1's I/O vCPU and L0's
+     * backend coupled by their wake-ups); the others are independent vCPU threads merged by time.
+     */
+    private Supplier<SynthEvent> events(GroundTruth truth) {
         WorkloadMix mix = spec.workload().mix(spec.isa(), spec.shadowVmcs(), profile);
         int n = spec.vcpus();
         boolean ioVcpu = !mix.l1IoCycle().isEmpty() && n >= 2;
         int tidBase = 1_000 + (int) Math.floorMod(spec.seed() * 7_919L, 60_000L);
-        PriorityQueue<VcpuTimeline> queue = new PriorityQueue<>((a, b) -> {
-            int c = Long.compare(a.peek().timeNs, b.peek().timeNs);
-            return c != 0 ? c : Integer.compare(a.thread().index(), b.thread().index());
-        });
         List<VcpuTimeline> all = new ArrayList<>();
         for (int v = 0; v < n; v++) {
             boolean runsL2 = !(ioVcpu && v == n - 1);
@@ -159,12 +151,31 @@ public final class TraceSynthesizer {
                     runsL2, mix.jitter(), profile, spec.seed(), start, START_NS + spec.durationNs(), truth,
                     spec.workload() == Workload.CPUID_LOOP));
         }
+        if (ioVcpu && mix.io() != null) {
+            // vhost names its worker after QEMU's pid; QEMU's main thread comes just before the vCPU threads
+            VcpuThread backend = new VcpuThread(n, -1, tidBase + n + 3, (2 + 2 * n) % hostCpus(), "vhost-" + (tidBase - 4));
+            return new IoRoundTrips(all.subList(0, n - 1), all.get(n - 1), backend, mix)::poll;
+        }
+        PriorityQueue<VcpuTimeline> queue = new PriorityQueue<>((a, b) -> {
+            int c = Long.compare(a.peek().timeNs, b.peek().timeNs);
+            return c != 0 ? c : Integer.compare(a.thread().index(), b.thread().index());
+        });
         for (VcpuTimeline t : all) {
             if (t.peek() != null) {
                 queue.add(t);
             }
         }
-        return queue;
+        return () -> {
+            VcpuTimeline next = queue.poll();
+            if (next == null) {
+                return null;
+            }
+            SynthEvent e = next.poll();
+            if (next.peek() != null) {
+                queue.add(next);
+            }
+            return e;
+        };
     }
 
     private void header(AsciiSink s, GroundTruth truth, long entries) {

@@ -53,6 +53,11 @@ final class VcpuTimeline {
 
     private int stepIndex;
     private long now;
+    /** When set (>= 0), the next idle wait ends when another thread wakes this vCPU at this time, not after a drawn time. */
+    private long wakeAtNs = -1;
+    /** When L0 last handled an x2APIC ICR write (an IPI sent) or an MMIO doorbell of this vCPU's L1. */
+    private long lastIcrWriteNs = -1;
+    private long lastMmioKickNs = -1;
     private long lastEntryPrinted = -1;
     private boolean done;
 
@@ -105,6 +110,49 @@ final class VcpuTimeline {
         return Math.round(mean * f);
     }
 
+    /** Draws whether a step of probability {@code p} happens (from this vCPU's own random sequence). */
+    boolean draw(double p) {
+        return p >= 1.0 || rng.nextDouble() < p;
+    }
+
+    /** Where this vCPU is: the end of its last episode (its next guest window starts here). */
+    long now() {
+        return now;
+    }
+
+    /** Stays in the guest until {@code t} (a vCPU with work queued elsewhere: no halt, no event). */
+    void advanceTo(long t) {
+        now = Math.max(now, t);
+    }
+
+    /** The next idle wait ends when another thread wakes this vCPU at {@code t}. */
+    void wakeAt(long t) {
+        wakeAtNs = t;
+    }
+
+    long lastIcrWriteNs() {
+        return lastIcrWriteNs;
+    }
+
+    long lastMmioKickNs() {
+        return lastMmioKickNs;
+    }
+
+    /** Hands over the events made so far, in order. */
+    void drainTo(java.util.function.Consumer<SynthEvent> sink) {
+        while (!pending.isEmpty()) {
+            sink.accept(pending.poll());
+        }
+    }
+
+    /** Makes the episode of {@code step} now (instead of the cycle's next); false when it would end past the trace. */
+    boolean run(WorkloadStep step) {
+        if (!done) {
+            episode(step);
+        }
+        return !done;
+    }
+
     private WorkloadStep nextStep() {
         while (true) {
             WorkloadStep step = cycle.get(stepIndex);
@@ -116,7 +164,10 @@ final class VcpuTimeline {
     }
 
     private void generateEpisode() {
-        WorkloadStep step = nextStep();
+        episode(nextStep());
+    }
+
+    private void episode(WorkloadStep step) {
         EpisodeTemplate episode = step.episode();
         boolean first = lastEntryPrinted < 0;
         // The hardware parts of the resume before and the trap after the guest code lie outside L0's
@@ -232,6 +283,9 @@ final class VcpuTimeline {
     private void l0SideEvents(long t, Trap trap, SynthEvent exit) {
         switch (trap.exit()) {
             case MSR_WRITE -> {
+                if (trap.msr() == Trap.MSR_X2APIC_ICR) {
+                    lastIcrWriteNs = t;
+                }
                 SynthEvent msr = add(t, Tp.MSR);
                 msr.address = trap.msr();
                 msr.value = trap.msr() == Trap.MSR_TSC_DEADLINE
@@ -239,6 +293,7 @@ final class VcpuTimeline {
                         : ((long) (thread.vcpuId() + 1) << 32) | 0xfd;
             }
             case MMIO -> {
+                lastMmioKickNs = t;
                 if (isa == Isa.VMX) {
                     add(t, Tp.FAST_MMIO).address = 0x00000000fe003000L + 4L * rng.nextInt(4);
                 } else {
@@ -291,7 +346,7 @@ final class VcpuTimeline {
             inL1 += printed(exitAt) - printed(cursor);
             long l0 = jit(inner.l0Ns());
             l0SideEvents(exitAt + l0 / 3, inner, innerExit);
-            l0 += inner.waitNs() > 0 ? jit(inner.waitNs()) : 0; // L1 halted: L0 blocks its thread until a wake-up
+            l0 += inner.waitNs() > 0 ? waitFrom(exitAt + l0, inner.waitNs()) : 0; // L1 halted: L0 blocks its thread until a wake-up
             l1Rip += skipped(inner.exit());
             if (inner.exit() == GuestExit.HLT) {
                 idleInL0 += printed(exitAt + l0) - printed(exitAt);
@@ -360,7 +415,8 @@ final class VcpuTimeline {
     /** L0 resumes the level that exited, after its work and any idle wait; the episode is counted. */
     private void singleLevelEnd(long t0, long l0, EpisodeTemplate episode, SynthEvent exit, long rip,
                                 WorldSwitch trap, WorldSwitch resume) {
-        long end = t0 + inWindow(trap) + l0 + inWindow(resume) + jit(episode.idleNs());
+        long handled = t0 + inWindow(trap) + l0;
+        long end = handled + (episode.idleNs() > 0 ? waitFrom(handled, episode.idleNs()) : 0) + inWindow(resume);
         entry(end, rip + skipped(episode.trap().exit()));
         long duration = printed(end) - printed(t0);
         truth.episode(episode.type(), exit.reason.name(), duration);
@@ -370,6 +426,19 @@ final class VcpuTimeline {
         truth.worldSwitch(trap, 1);
         truth.worldSwitch(resume, 1);
         finish(end);
+    }
+
+    /**
+     * How long L0 blocks this halted vCPU from {@code from}: until the wake-up another thread sends
+     * ({@link #wakeAt}), when one is due, else about {@code meanNs}.
+     */
+    private long waitFrom(long from, long meanNs) {
+        if (wakeAtNs < 0) {
+            return jit(meanNs);
+        }
+        long wait = Math.max(0, wakeAtNs - from);
+        wakeAtNs = -1;
+        return wait;
     }
 
     /** The part of a plain switch's cost inside L0's exit->entry window. */

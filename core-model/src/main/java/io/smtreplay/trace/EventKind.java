@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * What a KVM trace event means to the episode model. Tracepoints the model does not need are
- * {@link #OTHER_KVM}: still parsed, their text kept as raw payload.
+ * {@link #OTHER_KVM}: still parsed, their text kept as raw payload. The scheduler's wake-up and
+ * switch events come last (appended: the wire enum keeps its symbols' order); they name the causes
+ * of waits ({@link TraceEvent#wokenThread()}) and never move an episode.
  */
 public enum EventKind {
     /** {@code kvm_entry}: the vCPU thread enters the guest (VMRESUME/VMLAUNCH/VMRUN by L0). */
@@ -27,7 +29,17 @@ public enum EventKind {
     /** {@code kvm_userspace_exit}: the vCPU leaves KVM_RUN for the userspace VMM. */
     USERSPACE_EXIT("kvm_userspace_exit"),
     /** Any other tracepoint of the kvm or kvmmmu systems. */
-    OTHER_KVM();
+    OTHER_KVM(),
+    /**
+     * {@code sched:sched_wakeup} / {@code sched_wakeup_new}: a task was made runnable. Since Linux
+     * 4.3 it may be traced on the woken task's CPU (remote wake lists), so its thread is not
+     * always the waker.
+     */
+    SCHED_WAKEUP("sched_wakeup", "sched_wakeup_new"),
+    /** {@code sched:sched_waking}: a wake-up begins, always traced in the waker's context (4.3+). */
+    SCHED_WAKING("sched_waking"),
+    /** {@code sched:sched_switch}: the CPU switches from the traced thread to {@code next_pid}. */
+    SCHED_SWITCH("sched_switch");
 
     private static final Map<String, EventKind> BY_TRACEPOINT = new HashMap<>();
 
@@ -45,7 +57,12 @@ public enum EventKind {
         this.tracepoints = tracepoints;
     }
 
-    /** The kind of a kvm/kvmmmu tracepoint by its name (without the {@code kvm:} system prefix). */
+    /** Whether the event comes from the scheduler ({@code sched} system), not from KVM. */
+    public boolean isScheduler() {
+        return this == SCHED_WAKEUP || this == SCHED_WAKING || this == SCHED_SWITCH;
+    }
+
+    /** The kind of a kvm/kvmmmu tracepoint by its name (without the {@code kvm:} system prefix), or of a sched tracepoint above. */
     public static EventKind ofTracepoint(String name) {
         return BY_TRACEPOINT.getOrDefault(name, OTHER_KVM);
     }

@@ -14,7 +14,7 @@ public enum RefusalReason {
     ANNOTATION("annotation", "prose or an author's note, not a trace record"),
     TABLE("table", "a row of a table (perf kvm stat, kvm_stat, perf stat counts, histograms)"),
     COMMAND("command", "a shell prompt or command line"),
-    NOT_KVM_EVENT("not-kvm-event", "a trace record of another system (not kvm or kvmmmu)"),
+    NOT_KVM_EVENT("not-kvm-event", "a trace record of another system (not kvm or kvmmmu, nor a sched wake-up or switch)"),
     TRUNCATED("truncated", "a kvm record cut short: no payload, or a payload missing its fields"),
     MALFORMED_KVM_EVENT("malformed-kvm-event", "a kvm record whose fields do not parse"),
     UNRECOGNIZED("unrecognized", "text in no known trace format"),

@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param guestRip     the guest RIP printed by the event, null when absent
  * @param nestedEntry  the fields of kvm_nested_vmenter / kvm_nested_vmrun, null for other events
  * @param payload      the event's text after {@code tracepoint:}, trimmed, wrapped lines re-joined
+ * @param wokenThread  the thread id the scheduler event makes run: the woken task's {@code pid} of
+ *                     {@code sched_wakeup*}/{@code sched_waking}, {@code next_pid} of {@code sched_switch};
+ *                     null for every other event
  */
 public record TraceEvent(
         long timestampNs,
@@ -40,7 +43,8 @@ public record TraceEvent(
         Long intrInfo,
         Long errorCode,
         NestedEntry nestedEntry,
-        String payload) {
+        String payload,
+        Integer wokenThread) {
 
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
     public static final int NO_TID = -1;
@@ -82,6 +86,7 @@ public record TraceEvent(
         b.errorCode = errorCode;
         b.nestedEntry = nestedEntry;
         b.payload = payload;
+        b.wokenThread = wokenThread;
         return b;
     }
 
@@ -103,6 +108,7 @@ public record TraceEvent(
         private Long errorCode;
         private NestedEntry nestedEntry;
         private String payload = "";
+        private Integer wokenThread;
 
         private Builder(String tracepoint) {
             this.tracepoint = tracepoint;
@@ -130,10 +136,11 @@ public record TraceEvent(
         public Builder errorCode(Long v) { this.errorCode = v; return this; }
         public Builder nestedEntry(NestedEntry v) { this.nestedEntry = v; return this; }
         public Builder payload(String v) { this.payload = v; return this; }
+        public Builder wokenThread(Integer v) { this.wokenThread = v; return this; }
 
         public TraceEvent build() {
             return new TraceEvent(timestampNs, tid, comm, pcpu, vcpu, tracepoint, kind, isa, reason,
-                    guestRip, info1, info2, intrInfo, errorCode, nestedEntry, payload);
+                    guestRip, info1, info2, intrInfo, errorCode, nestedEntry, payload, wokenThread);
         }
     }
 }

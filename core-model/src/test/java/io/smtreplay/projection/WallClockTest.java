@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The wall-clock speedup: vCPU timelines with their waits, shortened only by a cause the trace shows. */
 class WallClockTest {
 
-    private static final CostProfile PROFILE = CostProfile.builder("p").contextSwitch(WorldSwitch.L2_TO_L0, 400)
+    static final CostProfile PROFILE = CostProfile.builder("p").contextSwitch(WorldSwitch.L2_TO_L0, 400)
             .contextSwitch(WorldSwitch.L0_TO_L2, 400).contextSwitch(WorldSwitch.L0_TO_L1, 300)
             .contextSwitch(WorldSwitch.L1_TO_L0, 300).lazyStatePerReflectedExit(1_000).build();
     private static final int WAITER = 1;

@@ -25,7 +25,7 @@ class SynthesizedLineFormatTest {
     private static final Pattern FTRACE_OLD = Pattern.compile("^ *(\\S.{0,15})-(\\d+) +\\[(\\d{3})\\] ([d.][.N][.hHs][.0-9]) +(\\d+\\.\\d{6}): (\\w+): (.*)$");
     private static final Pattern FTRACE_NEW = Pattern.compile("^ *(\\S.{0,15})-(\\d+) +\\[(\\d{3})\\] ([d.][.N][.hHs][.0-9][.0-9]) +(\\d+\\.\\d{6}): (\\w+): (.*)$");
     private static final Pattern TRACE_CMD = Pattern.compile("^ *(\\S.{0,15})-(\\d+) +\\[(\\d{3})\\] +(\\d+\\.\\d{6}): (\\w+):( +)(\\S.*)$");
-    private static final Pattern PERF = Pattern.compile("^ *(\\S.{0,15}) +(\\d+) \\[(\\d{3})\\] +(\\d+\\.\\d{6}): ( +kvm:(\\w+)): (.*)$");
+    private static final Pattern PERF = Pattern.compile("^ *(\\S.{0,15}) +(\\d+) \\[(\\d{3})\\] +(\\d+\\.\\d{6}): ( +(?:kvm|sched):(\\w+)): (.*)$");
 
     private static Map<String, Pattern> payloads(TraceFormat f, KernelEra k) {
         boolean plugin = f != TraceFormat.FTRACE;
@@ -57,6 +57,13 @@ class SynthesizedLineFormatTest {
                 : "address " + H + "+ error_code " + H + "+"));
         p.put("kvm_msr", Pattern.compile("msr_write " + H + "+ = 0x" + H + "+"));
         p.put("kvm_fast_mmio", Pattern.compile("fast mmio at gpa 0x" + H + "+"));
+        // the kernel's TP_printk (no libtraceevent plugin handles these)
+        p.put("kvm_apic_accept_irq", Pattern.compile("apicid " + H + "+ vec \\d+ \\((Fixed|LowPrio|SMI|NMI|INIT|SIPI|ExtINT)\\|(edge|level)\\)"));
+        p.put("kvm_msi_set_irq", Pattern.compile("dst " + H + "+ vec \\d+ \\((Fixed|LowPrio|SMI|NMI|INIT|SIPI|ExtINT)\\|(physical|logical)\\|(edge|level)(\\|rh)?\\)"));
+        String wakeupKernel = "comm=.{1,15} pid=\\d+ prio=\\d+ target_cpu=\\d{3}";
+        p.put("sched_waking", Pattern.compile(wakeupKernel));
+        // libtraceevent's sched plugin prints sched_wakeup as comm:pid [prio] CPU:nnn
+        p.put("sched_wakeup", Pattern.compile(plugin ? ".{1,15}:\\d+ \\[\\d+\\] CPU:\\d{3}" : wakeupKernel));
         return p;
     }
 
@@ -112,7 +119,7 @@ class SynthesizedLineFormatTest {
                 // perf right-aligns names to the longest of perf record -e 'kvm:*' (bugzilla 220549: 34 on 6.12)
                 assertEquals(k == KernelEra.V6_12 ? 34 : 33, m.group(5).length(), line);
             }
-            assertTrue(m.group(1).trim().matches("CPU \\d+/KVM"), line);
+            assertTrue(m.group(1).trim().matches("CPU \\d+/KVM|vhost-\\d+"), line);
             if (f == TraceFormat.TRACE_CMD) {
                 // trace-cmd pads "name:" to 21 columns, then one space (plus the leading space of
                 // libtraceevent 1.x's kvm_entry text)

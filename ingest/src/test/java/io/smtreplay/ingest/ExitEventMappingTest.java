@@ -51,4 +51,21 @@ class ExitEventMappingTest {
         }
         assertEquals(true, checked > 100_000, "events checked: " + checked);
     }
+
+    @Test
+    void schedEventsKeepTheirKindAndWokenThreadOnTheWire() {
+        WireCodec<ExitEvent> codec = WireCodec.exitEvents();
+        CollectingSink sink = CollectingSink.parse("""
+                     vhost-4410  [003] 2925.640963: sched_wakeup: comm=CPU 0/KVM pid=7289 prio=120 target_cpu=023
+                     vhost-4410  [003] 2925.640964: sched_waking: comm=CPU 1/KVM pid=7290 prio=120 target_cpu=022
+                     vhost-4410  [003] 2925.640965: sched_switch: prev_comm=vhost-4410 prev_pid=4410 prev_prio=120 prev_state=S ==> next_comm=swapper/3 next_pid=0 next_prio=120
+                """);
+        assertEquals(3, sink.events.size());
+        for (ParsedEvent e : sink.events) {
+            ExitEvent decoded = codec.decode(codec.encode(ExitEventMapping.toAvro(e, new Labels("h", null, "a"))));
+            assertEquals(e.event(), ExitEventMapping.fromAvro(decoded));
+        }
+        assertEquals(7290, ExitEventMapping.fromAvro(codec.decode(codec.encode(
+                ExitEventMapping.toAvro(sink.events.get(1), new Labels("h", null, "a"))))).wokenThread());
+    }
 }

@@ -165,4 +165,24 @@ class SynthRoundTripTest {
             onlyHeaderLinesRefused(spec, truth[0], parse(spec, text));
         }
     }
+
+    /**
+     * The I/O path's wake-ups survive every tool's text: parsed back, every wait of a 2-vCPU
+     * netperf-rr has its cause (none held fixed), and under svt-hw the waits shrink.
+     */
+    @Test
+    void everyIoWaitHasItsCauseInEveryToolsText() throws IOException {
+        for (TraceFormat f : TraceFormat.values()) {
+            for (KernelEra k : KernelEra.values()) {
+                SynthSpec spec = new SynthSpec(Workload.NETPERF_RR, f, k, Isa.SVM, 2, 5_000_000, 3, null, true);
+                GroundTruth[] truth = new GroundTruth[1];
+                Parsed parsed = parse(spec, write(spec, truth));
+                onlyHeaderLinesRefused(spec, truth[0], parsed);
+                var t = parsed.projection().total();
+                assertTrue(t.waitNs() > 0, spec + ": waits present");
+                assertEquals(0, t.unexplainedWaitNs(), spec + ": every wait explained");
+                assertTrue(t.projectedWaitNs(parsed.projection().indexOf("svt-hw")) < t.waitNs(), spec + ": waits shrink");
+            }
+        }
+    }
 }

@@ -56,6 +56,7 @@ public final class ExitEventMapping {
         a.setSource(parsed.source());
         a.setSequence(parsed.sequence());
         a.setLineNumber(parsed.lineNumber());
+        a.setWokenThread(e.wokenThread());
         return a;
     }
 
@@ -111,6 +112,7 @@ public final class ExitEventMapping {
                 .nestedEntry(n == null ? null : new NestedEntry(n.getRip(), n.getVmcb(), n.getNestedRip(),
                         n.getIntCtl(), n.getEventInj(), n.getTdpEnabled(), n.getGuestPgd()))
                 .payload(a.getPayload())
+                .wokenThread(a.getWokenThread())
                 .build();
     }
 

@@ -81,7 +81,7 @@ public final class WireCodec<T extends SpecificRecord> {
 
     /**
      * An earlier writer schema kept in {@code history/}: messages producers of that version wrote
-     * (their fingerprint differs) still decode. {@code ExitEvent-1}: before {@code EVENTS_LOST}.
+     * (their fingerprint differs) still decode. {@code ExitEvent-1}: before {@code EVENTS_LOST}, the {@code SCHED_*} kinds and {@code wokenThread}.
      */
     private static Schema history(String file) {
         try (var in = WireCodec.class.getResourceAsStream("history/" + file)) {

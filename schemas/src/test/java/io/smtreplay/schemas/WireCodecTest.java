@@ -222,22 +222,17 @@ class WireCodecTest {
      */
     @Test
     void theEventsLostKindEvolvesBothWays() throws Exception {
-        Schema previous;
-        try (var in = WireCodec.class.getResourceAsStream("history/ExitEvent-1.avsc")) {
-            previous = new Schema.Parser().parse(in);
-        }
+        Schema previous = firstExitEventSchema();
         assertEquals(false, previous.getField("kind").schema().getEnumSymbols().contains("EVENTS_LOST"));
         assertEquals(ExitEvent.getClassSchema().getField("kind").schema().getEnumSymbols().subList(0,
                 previous.getField("kind").schema().getEnumSymbols().size()), previous.getField("kind").schema().getEnumSymbols(),
                 "appended, not inserted: the old symbols keep their ordinals");
 
-        // an old producer's bytes: the body is the same (an enum is its ordinal, and EXIT's did not
-        // move), the header names the previous schema's fingerprint
+        // an old producer's bytes, written with the previous schema (its fingerprint in the header)
         ExitEvent exit = sampleExit();
-        byte[] old = WireCodec.exitEvents().encode(exit);
-        java.nio.ByteBuffer.wrap(old, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
-                .putLong(org.apache.avro.SchemaNormalization.parsingFingerprint64(previous));
-        assertEquals(exit, WireCodec.exitEvents().decode(old), "an old producer's event, read today");
+        byte[] old = encodeGeneric(previous, asRecordOf(previous, exit));
+        assertEquals(ExitEvent.newBuilder(exit).setNestedEntry(null).build(), WireCodec.exitEvents().decode(old),
+                "an old producer's event, read today");
         assertThrows(WireCodec.WireFormatException.class,
                 () -> new WireCodec<>(ExitEvent.getClassSchema(), List.of()).decode(old), "without the history it would be refused");
 
@@ -251,6 +246,60 @@ class WireCodecTest {
         assertEquals("OTHER_KVM", seenByOld.get("kind").toString());
         assertEquals(4242, seenByOld.get("threadId"));
         assertEquals("LOST 17 EVENTS on CPU 3", seenByOld.get("payload").toString());
+    }
+
+    /** ExitEvent as first published (the codec's history): no EVENTS_LOST, no SCHED_* kinds, no wokenThread. */
+    private static Schema firstExitEventSchema() {
+        try (var in = WireCodec.class.getResourceAsStream("history/ExitEvent-1.avsc")) {
+            Schema first = new Schema.Parser().parse(in);
+            assertEquals(10, first.getField("kind").schema().getEnumSymbols().size(), "the ten kinds of the first schema");
+            assertNull(first.getField("wokenThread"));
+            return first;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@code event} as a generic record of an older schema: its fields only (nested entry left null). */
+    private static GenericRecord asRecordOf(Schema older, ExitEvent event) {
+        GenericRecord record = new GenericData.Record(older);
+        for (Schema.Field f : older.getFields()) {
+            Object v = event.get(f.name());
+            if (f.name().equals("kind") || f.name().equals("isa")) {
+                v = new GenericData.EnumSymbol(f.schema(), v.toString());
+            } else if (f.name().equals("nestedEntry")) {
+                v = null;
+            }
+            record.put(f.name(), v);
+        }
+        return record;
+    }
+
+    /** An ExitEvent from a writer before the scheduler events decodes with no woken thread. */
+    @Test
+    void exitEventFromAnOlderWriterHasNoWokenThread() {
+        Schema older = firstExitEventSchema();
+        ExitEvent decoded = new WireCodec<ExitEvent>(ExitEvent.getClassSchema(), List.of(older))
+                .decode(encodeGeneric(older, asRecordOf(older, sampleExit())));
+        assertEquals(EventKindCode.EXIT, decoded.getKind());
+        assertEquals(699876, decoded.getThreadId());
+        assertNull(decoded.getWokenThread());
+    }
+
+    /** A reader before the scheduler events reads a sched event as OTHER_KVM (the enum's default) and skips wokenThread. */
+    @Test
+    void anOlderExitEventReaderReadsSchedKindsAsOtherKvm() throws Exception {
+        ExitEvent wakeup = ExitEvent.newBuilder(sampleExit()).setTracepoint("sched_wakeup").setKind(EventKindCode.SCHED_WAKEUP)
+                .setNestedEntry(null).setExitReasonName(null).setExitReasonCode(null).setWokenThread(7289).build();
+        byte[] bytes = WireCodec.exitEvents().encode(wakeup);
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(ExitEvent.getClassSchema());
+        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), firstExitEventSchema(), store)
+                .decode(bytes);
+        assertEquals("OTHER_KVM", decoded.get("kind").toString());
+        assertEquals("sched_wakeup", decoded.get("tracepoint").toString());
+        assertNull(decoded.getSchema().getField("wokenThread"));
+        assertEquals(7289, WireCodec.exitEvents().decode(bytes).getWokenThread(), "today's reader keeps it");
     }
 
     private static Schema withExtraField(Schema base) {

@@ -33,11 +33,13 @@ import java.util.function.IntFunction;
  *       print format's reason table names), rip, info1/2, intr_info, error_code and vcpu_id;</li>
  *   <li>{@code kvm_entry}: vcpu_id and rip; {@code kvm_nested_vmenter}/{@code kvm_nested_vmrun}: the
  *       nested-entry fields; {@code kvm_nested_intr_vmexit}: rip;</li>
+ *   <li>{@code sched_wakeup}/{@code sched_wakeup_new}/{@code sched_waking}: the woken thread from {@code pid};
+ *       {@code sched_switch}: from {@code next_pid};</li>
  *   <li>any other kvm event: the vCPU when its print format starts with it ({@code "vcpu %u ..."}).</li>
  * </ul>
  * The payload is every non-common field as {@code name=value} (hex where the kernel prints that
  * field in hex, text for strings, {@code ARRAY[..]} for byte arrays): there is no printed text in
- * binary data. Records of other trace systems are refused as {@code not-kvm-event}; a record whose
+ * binary data. Records of other trace systems (but the sched events above) are refused as {@code not-kvm-event}; a record whose
  * type id has no format, or that is shorter than its format, as {@code unrecognized}/{@code truncated}.
  * A record's "line number" is its ordinal in the source, from 1, counting lost-event marks.
  */
@@ -130,7 +132,7 @@ public final class EventDecoder {
             plan = new Plan(format);
             plans.put(id, plan);
         }
-        if (!plan.kvm) {
+        if (!plan.modelled) {
             refuse(sink, line, RefusalReason.NOT_KVM_EVENT, "event " + plan.format.system() + ":" + plan.format.name(),
                     plan.format.name());
             return;
@@ -260,7 +262,8 @@ public final class EventDecoder {
     /** Which fields of one event format mean what, resolved once per format. */
     private final class Plan {
         final EventFormat format;
-        final boolean kvm;
+        /** A kvm/kvmmmu event or a sched wake-up/switch: decoded, not refused. */
+        final boolean modelled;
         final EventKind kind;
         final int minLength;
         final FieldLayout[] payloadFields;
@@ -282,10 +285,11 @@ public final class EventDecoder {
         final FieldLayout eventInj;
         final FieldLayout tdp;
         final FieldLayout guestPgd;
+        final FieldLayout wokenThread;
 
         Plan(EventFormat format) {
             this.format = format;
-            this.kvm = KvmTracepoints.isKvm(format.system(), format.name());
+            this.modelled = KvmTracepoints.isModelled(format.system(), format.name());
             this.kind = EventKind.ofTracepoint(format.name());
             PrintFormat print = PrintFormat.parse(format.printFmt());
             int min = 0;
@@ -333,6 +337,11 @@ public final class EventDecoder {
             this.eventInj = nested ? number(format.field("event_inj")) : null;
             this.tdp = nested ? number(format.firstField("tdp_enabled", "npt")) : null;
             this.guestPgd = nested ? number(format.field("guest_pgd")) : null;
+            this.wokenThread = number(switch (kind) {
+                case SCHED_WAKEUP, SCHED_WAKING -> format.field("pid");
+                case SCHED_SWITCH -> format.field("next_pid");
+                default -> null;
+            });
         }
 
         private FieldLayout number(FieldLayout f) {
@@ -356,6 +365,9 @@ public final class EventDecoder {
             }
             if (rip != null) {
                 e.guestRip(read(b, o, rip));
+            }
+            if (wokenThread != null) {
+                e.wokenThread((int) read(b, o, wokenThread));
             }
             if (kind == EventKind.NESTED_VMENTER && rip != null && vmcb != null && nestedRip != null && intCtl != null
                     && eventInj != null) {

@@ -70,6 +70,11 @@ record EventName(String system, String name, int payloadStart, boolean padded) {
         return KvmTracepoints.isKvm(system, name);
     }
 
+    /** A kvm tracepoint or a sched wake-up/switch: read as an event. */
+    boolean isModelled() {
+        return KvmTracepoints.isModelled(system, name);
+    }
+
     /** Where {@link #scan} found the parts: indices into the scanned bytes; {@code systemStart} -1 when none. */
     static final class Scan {
         int systemStart;

@@ -21,7 +21,8 @@ import java.util.Map;
  *
  * <h2>A line is an event when</h2>
  * it starts with a tool's record prefix ({@link PrefixRecognizer}) followed by a kvm or kvmmmu
- * tracepoint and its payload, or, in text whose prefix an author stripped, with the tracepoint
+ * tracepoint and its payload (or a sched wake-up/switch, {@link SchedHandler}; those are read on
+ * this slow path only and never re-joined across lines), or, in text whose prefix an author stripped, with the tracepoint
  * itself ({@code kvm_exit: reason ...}, also indented, also {@code kvm:kvm_exit:}): such events
  * have no thread, CPU or time.
  *
@@ -259,7 +260,7 @@ final class TraceLineParser {
             refuseAll(p, RefusalReason.TRUNCATED, "record prefix without its event");
             return;
         }
-        if (!p.event.isKvm()) {
+        if (!p.event.isModelled()) {
             refuseAll(p, RefusalReason.NOT_KVM_EVENT, "event " + (p.event.system() == null ? "" : p.event.system() + ":")
                     + p.event.name());
             return;
@@ -320,6 +321,7 @@ final class TraceLineParser {
                 case ENTRY -> new EntryHandler();
                 case NESTED_VMENTER -> new NestedEntryHandler();
                 case USERSPACE_EXIT -> new UserspaceExitHandler();
+                case SCHED_WAKEUP, SCHED_WAKING, SCHED_SWITCH -> new SchedHandler(tracepoint);
                 default -> new GenericKvmHandler(tracepoint);
             };
             handlers.put(tracepoint, h);

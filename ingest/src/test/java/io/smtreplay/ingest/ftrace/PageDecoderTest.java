@@ -221,7 +221,7 @@ class PageDecoderTest {
     }
 
     @Test
-    void longRecordsOtherSystemsAndUnknownIdsAreEachAccountedFor() throws Exception {
+    void longRecordsSchedWakeupsAndUnknownIdsAreEachAccountedFor() throws Exception {
         PageWriter w = new PageWriter(4096, 0);
         // type_len 0: the length word (data + 4) precedes the data
         w.header(0, 1).word(28 + 4);
@@ -232,9 +232,13 @@ class PageDecoderTest {
         w.pos += 8;
         w.kvmExit(1, 5, 12, 1, 0, 0);
         CollectingSink sink = decode(formats(4096), w.commit(0));
-        assertEquals(1, sink.events.size());
-        assertEquals(List.of(RefusalReason.NOT_KVM_EVENT, RefusalReason.UNRECOGNIZED),
-                sink.refused.stream().map(r -> r.reason()).toList());
+        assertEquals(2, sink.events.size());
+        TraceEvent wakeup = sink.events.get(0).event();
+        assertEquals(io.smtreplay.trace.EventKind.SCHED_WAKEUP, wakeup.kind());
+        assertEquals(42, wakeup.wokenThread(), "the woken task's pid, read by field name");
+        assertEquals(9, wakeup.tid());
+        assertEquals(null, sink.events.get(1).event().wokenThread());
+        assertEquals(List.of(RefusalReason.UNRECOGNIZED), sink.refused.stream().map(r -> r.reason()).toList());
         assertEquals(3, sink.summary.lines());
     }
 

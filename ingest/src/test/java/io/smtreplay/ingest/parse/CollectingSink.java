@@ -32,6 +32,21 @@ public final class CollectingSink implements TraceRecordSink {
         this.lost.add(lost);
     }
 
+    /** The one event of a one-record text, asserting nothing else came of it. */
+    public static io.smtreplay.trace.TraceEvent onlyEvent(String text) {
+        CollectingSink s = parse(text);
+        org.junit.jupiter.api.Assertions.assertEquals(1, s.events.size(), () -> "events of: " + text + " refused: " + s.refused);
+        return s.events.get(0).event();
+    }
+
+    /** The one refused line of a one-line text that is no event. */
+    public static RefusedLine onlyRefused(String text) {
+        CollectingSink s = parse(text);
+        org.junit.jupiter.api.Assertions.assertEquals(0, s.events.size(), () -> "events of: " + text);
+        org.junit.jupiter.api.Assertions.assertEquals(1, s.refused.size());
+        return s.refused.get(0);
+    }
+
     /** Parses text given in a test. */
     public static CollectingSink parse(String text) {
         CollectingSink sink = new CollectingSink();

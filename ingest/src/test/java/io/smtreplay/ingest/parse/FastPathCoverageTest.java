@@ -59,8 +59,10 @@ class FastPathCoverageTest {
 
     private static void onlyNestedEntriesAndTheFirstExitSlow(Map<String, Long> byPath) {
         for (Map.Entry<String, Long> e : byPath.entrySet()) {
+            // sched events are read on the slow path by design (SchedHandler): a few per I/O request
             if (e.getKey().endsWith(" slow") && !e.getKey().startsWith("kvm_nested_vmenter ")
-                    && !e.getKey().startsWith("kvm_nested_vmrun ") && !e.getKey().startsWith("kvm_nested_intercepts ")) {
+                    && !e.getKey().startsWith("kvm_nested_vmrun ") && !e.getKey().startsWith("kvm_nested_intercepts ")
+                    && !e.getKey().startsWith("sched_")) {
                 assertTrue(e.getValue() <= 1, () -> "slow path taken by " + e + " in " + byPath);
             }
         }

@@ -23,16 +23,11 @@ import org.junit.jupiter.api.Test;
 class TracepointFormatsTest {
 
     private static TraceEvent only(String text) {
-        CollectingSink s = CollectingSink.parse(text);
-        assertEquals(1, s.events.size(), () -> "events of: " + text + " refused: " + s.refused);
-        return s.events.get(0).event();
+        return CollectingSink.onlyEvent(text);
     }
 
     private static RefusedLine refusedOnly(String text) {
-        CollectingSink s = CollectingSink.parse(text);
-        assertEquals(0, s.events.size(), () -> "events of: " + text);
-        assertEquals(1, s.refused.size());
-        return s.refused.get(0);
+        return CollectingSink.onlyRefused(text);
     }
 
     @Test
