@@ -45,8 +45,8 @@ final class SignalStop implements AutoCloseable {
 
     /**
      * Notes which signal ends the JVM, for the stop line, and silences logging, then lets the JVM's
-     * own handler run the hooks and exit 128 + the signal's number. Called once, by {@code main}: tests running
-     * commands in their own JVM keep its handlers.
+     * own handler run the hooks and exit 128 + the signal's number. Called once, by {@code main}:
+     * tests that run commands inside their own JVM keep its handlers.
      */
     static void nameSignals() {
         for (String name : new String[] {"INT", "TERM"}) {
