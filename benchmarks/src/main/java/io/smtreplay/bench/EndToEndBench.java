@@ -15,6 +15,7 @@ import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.kafka.local.InProcessKafka;
 import io.smtreplay.kafka.ExitEventProducer;
 import io.smtreplay.cli.local.LocalFlink;
+import io.smtreplay.cli.local.RunFolder;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.SourceRecord;
@@ -82,7 +83,9 @@ public final class EndToEndBench {
         CostProfile profile = CostProfiles.defaultProfile();
         SynthSpec spec = new SynthSpec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, vcpus, traceNs, 7, null, true);
         Topics topics = Topics.DEFAULT;
-        try (InProcessKafka kafka = InProcessKafka.start(); LocalFlink flink = LocalFlink.start(2, 0)) {
+        // the folder stops the cluster it owns, then deletes the cluster's files
+        try (InProcessKafka kafka = InProcessKafka.start(); RunFolder folder = RunFolder.create("smtreplay-bench-")) {
+            LocalFlink flink = LocalFlink.startIn(folder, 2, 0);
             kafka.createTopics(topics.partitions(2));
             long events = publish(spec, profile, kafka.bootstrapServers(), topics.exits());
 

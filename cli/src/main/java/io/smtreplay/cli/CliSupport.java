@@ -36,6 +36,10 @@ public final class CliSupport {
         }
         boolean verbose = "1".equals(System.getenv("SMTREPLAY_DEBUG")) || java.util.Arrays.asList(args).contains("--verbose");
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (SignalStop.stopping()) {
+                // Kafka and Flink were stopped under the command by Ctrl-C or SIGTERM, which said so in its one line
+                return ERROR;
+            }
             commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + message(ex));
             if (verbose) {
                 ex.printStackTrace(commandLine.getErr());

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
@@ -79,33 +80,42 @@ public final class ReplayCommand implements Callable<Integer> {
         ReplaySettings settings = options.settings();
         MetricsPort.requireFree(metricsPort, spec);
         long t0 = System.nanoTime();
-        // the results and dead-letter topics are ours to create; a broker that does not answer is
-        // a clear error here instead of a job restarting on "not present in metadata"
-        TopicAdmin.ensureTopics(bootstrap, connectTimeout, Topics.DEFAULT.partitions(settings.parallelism()));
-        KafkaEndpoints kafka = new KafkaEndpoints(bootstrap, Topics.DEFAULT, group);
-        try (RunFolder folder = RunFolder.create("smtreplay-replay-")) {
-            Configuration config = ReplayJob.environmentConfiguration();
-            config.addAll(LocalFlink.reporterConfiguration(metricsPort));
-            config.addAll(folder.flinkConfiguration());
-            // a fault the job cannot heal by restarting from its last checkpoint ends it, not an endless loop
-            config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-            config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTARTS);
-            config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, RESTART_DELAY);
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-            ReplayJob job = new ReplayJob(settings, kafka.exits(bounded), kafka.speedups(), kafka.deadLetters());
-            if (!bounded) {
-                job.execute(env);
+        String cut = bounded ? "the results not yet committed were not written" : "windows still open were not written";
+        try (SignalStop signal = SignalStop.watch(spec.qualifiedName(), "connecting to " + bootstrap + "; nothing replayed", err)) {
+            // the results and dead-letter topics are ours to create; a broker that does not answer is
+            // a clear error here instead of a job restarting on "not present in metadata"
+            TopicAdmin.ensureTopics(bootstrap, connectTimeout, Topics.DEFAULT.partitions(settings.parallelism()));
+            KafkaEndpoints kafka = new KafkaEndpoints(bootstrap, Topics.DEFAULT, group);
+            // a MiniCluster of our own, not env.execute()'s: its files are in the run folder, which stops it
+            // before deleting them, on every exit
+            try (RunFolder folder = RunFolder.create("smtreplay-replay-")) {
+                LocalFlink flink = LocalFlink.startIn(folder, settings.parallelism(), metricsPort);
+                Configuration config = ReplayJob.environmentConfiguration();
+                // a fault the job cannot heal by restarting from its last checkpoint ends it, not an endless loop
+                config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+                config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, RESTARTS);
+                config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, RESTART_DELAY);
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+                new ReplayJob(settings, kafka.exits(bounded), kafka.speedups(), kafka.deadLetters()).build(env);
+                signal.phase("replaying; " + cut + " (results committed so far are on " + Topics.DEFAULT.speedups() + ")");
+                JobClient job = flink.submit(env);
+                err.printf("replay: %s job running on a local Flink cluster (%d slot(s)); metrics on http://localhost:%d/metrics%n",
+                        bounded ? "bounded" : "unbounded (until Ctrl-C)", settings.parallelism(), metricsPort);
+                if (!bounded) {
+                    ReplayJob.await(job);
+                    return CliSupport.OK;
+                }
+                JobExecutionResult result = ReplayJob.await(job, timeout);
+                RefusalCounts refused = RefusalCounts.fromAccumulators(result.getAllAccumulatorResults());
+                signal.phase(null);
+                err.printf("replay: ended in %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, refused);
+                if (refused.late() > 0) {
+                    err.printf("smtreplay replay: %d event(s) arrived behind the watermark and were refused as late (on %s): "
+                            + "results of their windows are missing or short%n", refused.late(), Topics.DEFAULT.deadLetters());
+                    return CliSupport.ERROR;
+                }
                 return CliSupport.OK;
             }
-            JobExecutionResult result = job.execute(env, timeout);
-            RefusalCounts refused = RefusalCounts.fromAccumulators(result.getAllAccumulatorResults());
-            err.printf("replay: ended in %.1f s; %s%n", (System.nanoTime() - t0) / 1e9, refused);
-            if (refused.late() > 0) {
-                err.printf("smtreplay replay: %d event(s) arrived behind the watermark and were refused as late (on %s): "
-                        + "results of their windows are missing or short%n", refused.late(), Topics.DEFAULT.deadLetters());
-                return CliSupport.ERROR;
-            }
-            return CliSupport.OK;
         }
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import io.smtreplay.profile.ProfileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,7 +58,8 @@ public final class ReplayOptions {
     public ReplaySettings settings() {
         try {
             return resolve();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | ProfileException e) {
+            // an option's value, a --profile or --config-file that cannot be used: a usage error, as in project
             throw new CommandLine.ParameterException(command.commandLine(), e.getMessage(), e);
         }
     }

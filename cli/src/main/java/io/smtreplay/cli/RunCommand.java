@@ -7,13 +7,13 @@ import io.smtreplay.replay.ReplaySettings;
 import io.smtreplay.cli.local.DemoSet;
 import io.smtreplay.cli.local.EmbeddedRun;
 import io.smtreplay.ingest.SynthInput;
+import io.smtreplay.ingest.parse.PartialReadException;
 import io.smtreplay.ingest.parse.ReadSummary;
 import io.smtreplay.schemas.AppSpeedup;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,84 +66,57 @@ public final class RunCommand implements Callable<Integer> {
             options.outOfOrderness = TraceDuration.parse(DemoSet.DEMO_OUT_OF_ORDERNESS);
         }
         ReplaySettings settings = options.settings();
-        // a missing file is reported before a broker and a cluster are started for nothing
+        // a file that cannot be read is reported before a broker and a cluster are started for nothing
         for (Path file : files) {
+            if (java.nio.file.Files.isDirectory(file)) {
+                throw new java.io.IOException("cannot read " + file + ": it is a directory; give the trace files in it");
+            }
             if (!java.nio.file.Files.isReadable(file)) {
                 throw new java.nio.file.NoSuchFileException(file.toString());
             }
         }
         MetricsPort.requireFree(metricsPort, spec);
         long t0 = System.nanoTime();
-        CountDownLatch stop = new CountDownLatch(1);
-        AtomicReference<String> phase = new AtomicReference<>("starting Kafka and Flink");
-        AtomicReference<EmbeddedRun> started = new AtomicReference<>();
-        // Ctrl-C / SIGTERM: stop now, say what was cut short, close Kafka and Flink (their
-        // folders deleted) before the JVM exits; the main thread's results are never printed.
-        // Registered before anything starts, so a signal during the start is reported too.
-        Thread hook = new Thread(() -> {
-            synchronized (phase) {
-                String cut = phase.get();
-                if (cut != null) {
-                    err.println("smtreplay run: stopped while " + cut + "; no results printed");
-                }
-                stop.countDown();
+        // watched before anything starts, so a signal while Kafka and Flink start is reported too;
+        // the run folder's own hook stops them and deletes their files
+        try (SignalStop signal = SignalStop.watch(spec.qualifiedName(), "starting Kafka and Flink; no results printed", err);
+             EmbeddedRun run = EmbeddedRun.start(settings.parallelism(), metricsPort, err)) {
+            signal.phase("publishing the input; no results printed");
+            if (demo) {
+                SynthInput input = SynthInput.of(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile());
+                run.publish(input);
+                err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s ms%n",
+                        input.events().size(), demoDuration.toMillis(), settings.window().toNanos() / 1e6);
+            } else {
+                List<ReadSummary> read = publishFiles(run);
+                err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
+                        read.stream().mapToLong(ReadSummary::events).sum(), files.size(),
+                        read.stream().mapToLong(ReadSummary::refused).sum());
             }
-            try {
-                if (started.get() != null) {
-                    started.get().close();
-                }
-            } catch (Exception e) {
-                err.println("smtreplay run: while stopping: " + CliSupport.message(e));
+            signal.phase("replaying; no results printed (they were not complete)");
+            List<AppSpeedup> results = run.replay(settings);
+            if (!signal.printUnlessStopped(() -> EmbeddedRun.print(results, out))) {
+                return CliSupport.ERROR;
             }
-        }, "smtreplay-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (EmbeddedRun run = startOrUnhook(settings.parallelism(), hook, stop)) {
-            started.set(run);
-            try {
-                phase.set("publishing the input");
-                if (demo) {
-                    SynthInput input = SynthInput.of(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile());
-                    run.publish(input);
-                    err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s ms%n",
-                            input.events().size(), demoDuration.toMillis(), settings.window().toNanos() / 1e6);
-                } else {
-                    List<ReadSummary> read = run.publishFiles(files);
-                    err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
-                            read.stream().mapToLong(ReadSummary::events).sum(), files.size(),
-                            read.stream().mapToLong(ReadSummary::refused).sum());
-                }
-                phase.set("replaying (the results were not complete)");
-                List<AppSpeedup> results = run.replay(settings);
-                synchronized (phase) {
-                    if (stop.getCount() == 0) {
-                        return CliSupport.ERROR;
-                    }
-                    phase.set(null);
-                    EmbeddedRun.print(results, out);
-                }
-                err.printf("done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-                if (serve) {
-                    err.printf("serving http://localhost:%d/metrics until Ctrl-C%n", metricsPort);
-                    stop.await();
-                }
-            } finally {
-                if (stop.getCount() > 0) {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                }
+            err.printf("done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            if (serve) {
+                err.printf("serving http://localhost:%d/metrics until Ctrl-C%n", metricsPort);
+                // Ctrl-C or SIGTERM ends the JVM here: nothing was cut short, so no stop line
+                new CountDownLatch(1).await();
             }
         }
         return 0;
     }
 
-    /** Starts Kafka and Flink; a start that fails takes the shutdown hook away (it would report a stop that was not one). */
-    private EmbeddedRun startOrUnhook(int parallelism, Thread hook, CountDownLatch stop) throws Exception {
+    /** Publishes the files; one that fails part way (a truncated gzip) ends the run, naming it. */
+    private List<ReadSummary> publishFiles(EmbeddedRun run) throws java.io.IOException, InterruptedException {
         try {
-            return EmbeddedRun.start(parallelism, metricsPort, err);
-        } catch (Exception | Error e) {
-            if (stop.getCount() > 0) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            throw e;
+            return run.publishFiles(files);
+        } catch (PartialReadException e) {
+            throw new java.io.IOException("cannot read " + e.summary().source() + ": " + e.getMessage() + "; nothing replayed", e);
+        } catch (java.io.IOException e) {
+            String which = files.size() == 1 ? " " + files.get(0) : "";
+            throw new java.io.IOException("cannot read" + which + ": " + CliSupport.readReason(e) + "; nothing replayed", e);
         }
     }
 }

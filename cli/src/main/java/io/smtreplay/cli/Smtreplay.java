@@ -34,7 +34,27 @@ public final class Smtreplay implements Runnable {
         if (System.getProperty("log4j2.configurationFile") == null) {
             System.setProperty("log4j2.configurationFile", "smtreplay-log4j2.xml");
         }
-        System.exit(run(System.out, System.err, args));
+        SignalStop.nameSignals();
+        int code = run(System.out, System.err, args);
+        if (SignalStop.stopping()) {
+            // a signal is ending the JVM: its hooks stop Kafka and Flink and delete their files,
+            // then the JVM exits 128 + the signal's number; exiting here would cut them short
+            waitForever();
+        }
+        System.exit(code);
+    }
+
+    private static void waitForever() {
+        Object never = new Object();
+        synchronized (never) {
+            while (true) {
+                try {
+                    never.wait();
+                } catch (InterruptedException e) {
+                    // keep waiting: the JVM's exit ends this thread
+                }
+            }
+        }
     }
 
     /** Runs {@code smtreplay ARGS...} with its output and errors going to the given streams; returns the exit code. */

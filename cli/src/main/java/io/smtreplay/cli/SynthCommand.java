@@ -141,7 +141,14 @@ public final class SynthCommand implements Callable<Integer> {
         }
         if (truthFile != null) {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-            json.writeValue(truthFile.toFile(), truthJson(spec, truth));
+            try (OutputStream out = Files.newOutputStream(truthFile)) {
+                json.writeValue(out, truthJson(spec, truth));
+            } catch (IOException e) {
+                // the trace was written; say which file failed and why, as for -o
+                err.println("smtreplay synth: cannot write the ground truth to " + truthFile + ": " + CliSupport.ioReason(e));
+                err.flush();
+                return 1;
+            }
         }
         if (!quiet) {
             err.print(truth.report());

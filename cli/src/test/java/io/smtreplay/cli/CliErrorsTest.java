@@ -55,7 +55,9 @@ class CliErrorsTest {
     void aMissingFileIsOneLineAndExitOne(String command, List<String> args) {
         CommandRun run = Cli.run(command, args.toArray(String[]::new));
         assertOneLine(run, command, "/nonexistent/smtreplay-input.txt");
-        assertTrue(run.code() == 1 || (command.equals("synth") && run.code() == 2), command + " exit " + run.code());
+        // a missing input is an error; a missing --profile or --config-file, a usage error
+        boolean option = command.equals("synth") || command.equals("replay");
+        assertEquals(option ? 2 : 1, run.code(), command + ": " + run.err());
     }
 
     /** Each subcommand with otherwise valid arguments (picocli reports a missing required one first). */
@@ -102,14 +104,61 @@ class CliErrorsTest {
             run = new CommandRun(code, "", err.toString());
         }
         assertEquals(1, run.code(), run.err());
-        if (command.equals("run")) {
-            // run reports its progress on stderr; the error is still one line, and no stack trace
-            assertOneLine(new CommandRun(run.code(), "", run.err().lines()
-                    .filter(l -> l.startsWith("smtreplay ") || l.contains("Exception") || l.startsWith("\tat "))
-                    .reduce("", (a, b) -> a + b + "\n")), command, "cannot write the output");
-            return;
+        assertOneLine(command.equals("run") ? withoutProgress(run) : run, command, command.equals("run") ? "cannot write the output" : "");
+    }
+
+    /**
+     * Inputs and option files a command cannot use (issue 11, item 12): a directory, a truncated
+     * gzip, a full device, a profile or configuration file that is not one. One line naming the
+     * file, exit 1 for an input or output, 2 for an option's file; no stack trace.
+     */
+    static Stream<Arguments> unusableFiles() {
+        return Stream.of(
+                Arguments.of("project", List.of("{dir}"), 1, "cannot read {dir}: Is a directory"),
+                Arguments.of("project", List.of("{cut}"), 1, "cannot read {cut}: Unexpected end of ZLIB input stream"),
+                Arguments.of("run", List.of("--metrics-port", "0", "{dir}"), 1, "cannot read {dir}: it is a directory"),
+                // Kafka and Flink start, the lines before the cut are read, then the run ends naming the file
+                Arguments.of("run", List.of("--metrics-port", "0", "{cut}"), 1, "cannot read {cut}: Unexpected end of ZLIB input stream"),
+                Arguments.of("run", List.of("--metrics-port", "0", "--profile", "{bad}"), 2, "{bad}: missing \"name\""),
+                Arguments.of("run", List.of("--metrics-port", "0", "--config-file", "{bad}"), 2, "{bad}: expected {\"configurations\""),
+                Arguments.of("run", List.of("--metrics-port", "0", "--profile", "{dir}"), 2, "it is a directory, not a profile file"),
+                Arguments.of("replay", List.of("--bootstrap", "127.0.0.1:9", "--profile", "no-such-profile"), 2, "no published profile no-such-profile"),
+                Arguments.of("replay", List.of("--bootstrap", "127.0.0.1:9", "--config-file", "{dir}"), 2, "{dir}: cannot read configurations"),
+                Arguments.of("synth", List.of("--workload", "idle", "--profile", "{dir}", "-o", "-"), 2, "it is a directory, not a profile file"),
+                Arguments.of("synth", List.of("--workload", "idle", "--profile", "{cut}", "-o", "-"), 2, "{cut}: not valid JSON"),
+                Arguments.of("synth", List.of("--workload", "idle", "--duration", "1ms", "-o", "{dir}"), 1, "cannot write {dir}: Is a directory"),
+                Arguments.of("synth", List.of("--workload", "idle", "--duration", "1ms", "-o", "/dev/null", "--truth", "/dev/full"), 1,
+                        "cannot write the ground truth to /dev/full: No space left on device"),
+                Arguments.of("synth", List.of("--workload", "idle", "--duration", "1ms", "-o", "/dev/null", "--truth", "{dir}"), 1,
+                        "cannot write the ground truth to {dir}: Is a directory"));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("unusableFiles")
+    void anUnusableFileIsOneLineNamingIt(String command, List<String> args, int code, String mentions) throws IOException {
+        Path sub = Files.createDirectories(dir.resolve("a-directory"));
+        Path cut = dir.resolve("cut.txt.gz");
+        if (!Files.exists(cut)) {
+            java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+            try (var out = new java.util.zip.GZIPOutputStream(gz)) {
+                out.write(Files.readString(trace).repeat(2000).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            Files.write(cut, java.util.Arrays.copyOf(gz.toByteArray(), gz.size() / 2));
         }
-        assertOneLine(run, command, "");
+        Path bad = dir.resolve("not-a-profile.json");
+        Files.writeString(bad, "{\"nope\": 1}");
+        java.util.function.UnaryOperator<String> fill = a -> a.replace("{dir}", sub.toString()).replace("{cut}", cut.toString())
+                .replace("{bad}", bad.toString());
+        CommandRun run = Cli.run(command, args.stream().map(fill).toArray(String[]::new));
+        assertEquals(code, run.code(), run.err());
+        assertOneLine(command.equals("run") ? withoutProgress(run) : run, command, fill.apply(mentions));
+    }
+
+    /** run's own progress lines (kafka:, flink:, ingest:) and Flink's warnings left out; errors and stack traces kept. */
+    private static CommandRun withoutProgress(CommandRun run) {
+        return new CommandRun(run.code(), run.out(), run.err().lines()
+                .filter(l -> l.startsWith("smtreplay ") || l.contains("Exception") || l.startsWith("\tat "))
+                .reduce("", (a, b) -> a + b + "\n"));
     }
 
     /**
@@ -169,9 +218,9 @@ class CliErrorsTest {
 
     static Stream<Arguments> commandsWithProfiles() {
         return Stream.of(
-                // project reports an unusable profile as a usage error, the job's options as an error
+                // an unusable profile is a usage error, in project as in the job's options
                 Arguments.of("project", 2, List.of("--profile", "{profile}", "{trace}")),
-                Arguments.of("replay", 1, List.of("--bootstrap", "127.0.0.1:9", "--profile", "{profile}")));
+                Arguments.of("replay", 2, List.of("--bootstrap", "127.0.0.1:9", "--profile", "{profile}")));
     }
 
     private static void assertOneLine(CommandRun run, String command, String mentions) {

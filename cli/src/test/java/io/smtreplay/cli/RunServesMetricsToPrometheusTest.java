@@ -194,7 +194,9 @@ class RunServesMetricsToPrometheusTest {
 
     private static Set<Path> ourTempDirs() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("smtreplay-kafka-")
+            // the run folder (broker data, checkpoints, Flink's files) and the names older runs used
+            return s.filter(p -> p.getFileName().toString().startsWith("smtreplay-run-")
+                    || p.getFileName().toString().startsWith("smtreplay-kafka-")
                     || p.getFileName().toString().startsWith("smtreplay-checkpoints-")).collect(Collectors.toSet());
         }
     }

@@ -78,12 +78,17 @@ public final class CostProfiles {
         Path path = Path.of(nameOrPath);
         if (!Files.isRegularFile(path)) {
             throw new ProfileException("no published profile " + nameOrPath + " (published: " + PUBLISHED
-                    + ") and no such file");
+                    + ") and " + (Files.isDirectory(path) ? "it is a directory, not a profile file" : "no such file"));
         }
         try {
             return parse(JSON.readTree(path.toFile()), path.toString());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // Jackson's own message runs over lines, with its source description: one line, where and why
+            var at = e.getLocation();
+            throw new ProfileException(path + ": not valid JSON" + (at == null ? "" : " at line " + at.getLineNr()
+                    + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new ProfileException(path + ": not valid JSON: " + e.getMessage());
+            throw new ProfileException(path + ": cannot read: " + e.getMessage());
         }
     }
 

@@ -130,21 +130,24 @@ public final class ReplayJob {
         return env.execute("smtreplay replay");
     }
 
+    /** Waits for a submitted job that ends only when it fails or is cancelled (an unbounded replay). */
+    public static JobExecutionResult await(JobClient client) throws Exception {
+        return await(client, Duration.ofMillis(Long.MAX_VALUE));
+    }
+
     /**
-     * Builds and runs the job on {@code env}; a job not ended within {@code limit} is cancelled and
-     * fails with a {@link ReplayTimeoutException}. A job that failed throws the exception Flink
-     * reports (its restarts, if any, exhausted).
+     * Waits for a submitted job to end; one not ended within {@code limit} is cancelled and fails
+     * with a {@link ReplayTimeoutException}. A job that failed throws the exception Flink reports
+     * (its restarts, if any, exhausted).
      */
-    public JobExecutionResult execute(StreamExecutionEnvironment env, Duration limit) throws Exception {
-        build(env);
-        JobClient client = env.executeAsync("smtreplay replay");
+    public static JobExecutionResult await(JobClient client, Duration limit) throws Exception {
         try {
             return client.getJobExecutionResult().get(limit.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             try {
                 client.cancel().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException cancelFailed) {
-                // the job is being torn down with the environment anyway; the timeout is the news
+                // the job is being torn down with its cluster anyway; the timeout is the news
             }
             throw new ReplayTimeoutException(limit);
         } catch (ExecutionException e) {

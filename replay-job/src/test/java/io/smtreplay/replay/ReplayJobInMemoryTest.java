@@ -81,11 +81,45 @@ class ReplayJobInMemoryTest {
         // the watermark pass the first event before the duplicate arrives (a quiet machine did
         // exactly that). Spread the input over about a second and emit watermarks every 5 ms, so
         // hundreds of watermarks pass before the duplicate whatever the machine's speed.
-        JobExecutionResult result = run(events, speedups, refused, RateLimiterStrategy.perSecond(events.size()));
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobExecutionResult result = logged("io.smtreplay.replay.function.LateWindows", warnings,
+                () -> run(events, speedups, refused, RateLimiterStrategy.perSecond(events.size())));
 
         assertEquals(List.of("replay/late"), refused.collected().stream().map(r -> r.getStage() + "/" + r.getReason()).toList());
         assertEquals(1, RefusalCounts.fromAccumulators(result.getAllAccumulatorResults()).late());
         assertTrue(!speedups.collected().isEmpty());
+        // an unbounded replay never reaches the count above: the app and window are said as they lose events
+        long start = events.get(0).getTimestampNs() / 2_000_000 * 2_000_000;
+        assertEquals(List.of("app " + events.get(0).getApp() + ": events of the window [" + start + ", " + (start + 2_000_000)),
+                warnings.stream().filter(w -> w.contains("refused as late")).map(w -> w.substring(0, w.indexOf(") ns"))).toList());
+    }
+
+    /**
+     * Runs {@code body} with the WARN messages of one logger (in this JVM, the MiniCluster's tasks
+     * included) added to {@code messages}, whatever level the test classpath's configuration gives it.
+     */
+    private static <T> T logged(String loggerName, List<String> messages, java.util.concurrent.Callable<T> body) throws Exception {
+        org.apache.logging.log4j.core.LoggerContext context =
+                (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        org.apache.logging.log4j.core.Appender appender = new org.apache.logging.log4j.core.appender.AbstractAppender(
+                "collect-warnings", null, null, true, org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+            @Override
+            public void append(org.apache.logging.log4j.core.LogEvent event) {
+                messages.add(event.getMessage().getFormattedMessage());
+            }
+        };
+        appender.start();
+        org.apache.logging.log4j.core.config.Configurator.setLevel(loggerName, org.apache.logging.log4j.Level.WARN);
+        org.apache.logging.log4j.core.config.LoggerConfig logger = context.getConfiguration().getLoggerConfig(loggerName);
+        logger.addAppender(appender, org.apache.logging.log4j.Level.WARN, null);
+        context.updateLoggers();
+        try {
+            return body.call();
+        } finally {
+            logger.removeAppender(appender.getName());
+            context.updateLoggers();
+            appender.stop();
+        }
     }
 
     private static JobExecutionResult run(List<ExitEvent> events, CollectingSink<AppSpeedup> speedups,

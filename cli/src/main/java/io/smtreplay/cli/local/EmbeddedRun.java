@@ -31,33 +31,36 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 /**
  * {@code smtreplay run}: an in-process Kafka broker and Flink MiniCluster, the input published,
  * the job run to the end of it, the results read back from the results topic. Closing it stops
- * both and deletes the broker's directory.
+ * both and deletes their folder.
  */
 public final class EmbeddedRun implements AutoCloseable {
 
+    private final RunFolder folder;
     private final InProcessKafka kafka;
     private final LocalFlink flink;
     private final PrintStream log;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private EmbeddedRun(InProcessKafka kafka, LocalFlink flink, PrintStream log) {
+    private EmbeddedRun(RunFolder folder, InProcessKafka kafka, LocalFlink flink, PrintStream log) {
+        this.folder = folder;
         this.kafka = kafka;
         this.flink = flink;
         this.log = log;
     }
 
+    /** Starts both in one {@link RunFolder}, which stops them and deletes their files on close or exit. */
     public static EmbeddedRun start(int parallelism, int metricsPort, PrintStream log) throws Exception {
         long t0 = System.nanoTime();
-        InProcessKafka kafka = InProcessKafka.start();
+        RunFolder folder = RunFolder.create("smtreplay-run-");
         try {
+            InProcessKafka kafka = folder.own(InProcessKafka.startIn(folder.path().resolve("kafka")));
             kafka.createTopics(Topics.DEFAULT.partitions(parallelism));
             log.printf("kafka: in-process broker on %s (%.1f s)%n", kafka.bootstrapServers(), seconds(t0));
-            LocalFlink flink = LocalFlink.start(parallelism, metricsPort);
+            LocalFlink flink = LocalFlink.startIn(folder, parallelism, metricsPort);
             log.printf("flink: local MiniCluster, %d slot(s); metrics on http://localhost:%d/metrics (%.1f s)%n",
                     parallelism, metricsPort, seconds(t0));
-            return new EmbeddedRun(kafka, flink, log);
+            return new EmbeddedRun(folder, kafka, flink, log);
         } catch (Exception | Error e) {
-            kafka.close();
+            folder.close();
             throw e;
         }
     }
@@ -120,17 +123,10 @@ public final class EmbeddedRun implements AutoCloseable {
         new SpeedupTable(results).print(out);
     }
 
-    /** Stops Flink and Kafka; a second call (the shutdown hook's and the command's) does nothing. */
+    /** Stops Flink, then Kafka, then deletes their folder; a second call (the shutdown hook's and the command's) does nothing. */
     @Override
     public void close() throws Exception {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            flink.close();
-        } finally {
-            kafka.close();
-        }
+        folder.close();
     }
 
     static double seconds(long since) {

@@ -4,6 +4,9 @@ package io.smtreplay.cli.local;
 import io.smtreplay.replay.metrics.SmtreplayPrometheusReporter;
 import io.smtreplay.replay.metrics.SmtreplayPrometheusReporterFactory;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniClusterJobClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -19,11 +22,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
-    private final RunFolder folder;
 
-    private LocalFlink(MiniCluster cluster, RunFolder folder) {
+    private LocalFlink(MiniCluster cluster) {
         this.cluster = cluster;
-        this.folder = folder;
     }
 
     /** Flink's configuration of the reporter, as in a flink-conf / config.yaml. */
@@ -34,14 +35,16 @@ public final class LocalFlink implements AutoCloseable {
         return config;
     }
 
-    public static LocalFlink start(int slots, int metricsPort) throws Exception {
+    /**
+     * Starts a cluster whose files (temporary directories, checkpoints, web uploads) are in
+     * {@code folder}, which owns it: closing the folder stops the cluster, then deletes its files.
+     */
+    public static LocalFlink startIn(RunFolder folder, int slots, int metricsPort) throws Exception {
         Configuration config = reporterConfiguration(metricsPort);
         // the web endpoint is not needed, and 8081 may be taken
         config.set(RestOptions.BIND_PORT, "0");
         // small machine: the default managed memory (for RocksDB/batch) is unused by this job
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(16));
-        // checkpoints, Flink's temporary files and its web-upload folder in one folder, deleted on close or exit
-        RunFolder folder = RunFolder.create("smtreplay-run-");
         config.addAll(folder.flinkConfiguration());
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(config)
@@ -51,10 +54,10 @@ public final class LocalFlink implements AutoCloseable {
         try {
             cluster.start();
         } catch (Exception | Error e) {
-            folder.close();
+            cluster.close();
             throw e;
         }
-        return new LocalFlink(cluster, folder);
+        return folder.own(new LocalFlink(cluster));
     }
 
     /** Runs the job {@code env} describes on this cluster until it ends. */
@@ -62,12 +65,15 @@ public final class LocalFlink implements AutoCloseable {
         return cluster.executeJobBlocking(env.getStreamGraph().getJobGraph());
     }
 
+    /** Submits the job {@code env} describes to this cluster; the client waits for it or cancels it. */
+    public JobClient submit(StreamExecutionEnvironment env) throws Exception {
+        JobID id = cluster.submitJob(env.getStreamGraph().getJobGraph()).get().getJobID();
+        return new MiniClusterJobClient(id, cluster, LocalFlink.class.getClassLoader(),
+                MiniClusterJobClient.JobFinalizationBehavior.NOTHING);
+    }
+
     @Override
     public void close() throws Exception {
-        try {
-            cluster.close();
-        } finally {
-            folder.close();
-        }
+        cluster.close();
     }
 }

@@ -29,19 +29,36 @@ public final class InProcessKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
     private final Path baseDir;
 
-    /** Deletes the data even when the JVM ends without {@link #close()} (SIGTERM of run). */
+    /**
+     * Deletes the data even when the JVM ends without {@link #close()} (SIGTERM); null when the
+     * directory is the caller's, who deletes it after closing the broker (a hook of our own would
+     * delete it while the broker still writes).
+     */
     private final Thread deleteOnExit;
 
-    private InProcessKafka(KafkaClusterTestKit cluster, Path baseDir) {
+    private InProcessKafka(KafkaClusterTestKit cluster, Path baseDir, boolean ownDir) {
         this.cluster = cluster;
         this.baseDir = baseDir;
-        this.deleteOnExit = new Thread(() -> deleteTree(baseDir), "smtreplay-delete-kafka");
-        Runtime.getRuntime().addShutdownHook(deleteOnExit);
+        this.deleteOnExit = ownDir ? new Thread(() -> deleteTree(baseDir), "smtreplay-delete-kafka") : null;
+        if (ownDir) {
+            Runtime.getRuntime().addShutdownHook(deleteOnExit);
+        }
     }
 
-    /** Starts a broker whose data lives under a new temporary directory. */
+    /** Starts a broker whose data lives under a new temporary directory, deleted on close and on exit. */
     public static InProcessKafka start() throws Exception {
-        Path baseDir = Files.createTempDirectory("smtreplay-kafka-");
+        return start(Files.createTempDirectory("smtreplay-kafka-"), true);
+    }
+
+    /**
+     * Starts a broker whose data lives in {@code baseDir} (created if missing), a folder the
+     * caller deletes after {@link #close()}: {@code smtreplay run} keeps it in its run folder.
+     */
+    public static InProcessKafka startIn(Path baseDir) throws Exception {
+        return start(Files.createDirectories(baseDir), false);
+    }
+
+    private static InProcessKafka start(Path baseDir, boolean ownDir) throws Exception {
         KafkaClusterTestKit cluster = null;
         try {
             cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
@@ -66,12 +83,14 @@ public final class InProcessKafka implements AutoCloseable {
             formatQuietly(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new InProcessKafka(cluster, baseDir);
+            return new InProcessKafka(cluster, baseDir, ownDir);
         } catch (Exception | Error e) {
             if (cluster != null) {
                 cluster.close();
             }
-            deleteTree(baseDir);
+            if (ownDir) {
+                deleteTree(baseDir);
+            }
             throw e;
         }
     }
@@ -129,11 +148,13 @@ public final class InProcessKafka implements AutoCloseable {
         try {
             cluster.close();
         } finally {
-            deleteTree(baseDir);
-            try {
-                Runtime.getRuntime().removeShutdownHook(deleteOnExit);
-            } catch (IllegalStateException shuttingDown) {
-                // closed from another shutdown hook: ours runs too, harmlessly
+            if (deleteOnExit != null) {
+                deleteTree(baseDir);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(deleteOnExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // closed from another shutdown hook: ours runs too, harmlessly
+                }
             }
         }
     }

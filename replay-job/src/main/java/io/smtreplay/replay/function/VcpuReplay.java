@@ -74,6 +74,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
     private transient MapState<Long, List<WireExit>> pending;
     private transient ValueState<VcpuState> vcpu;
     private transient Refuser refuser;
+    private transient LateWindows lateWindows;
 
     public VcpuReplay(Projector projector, long windowNs, long idleNs) {
         this.projector = projector;
@@ -106,6 +107,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
                 Types.LIST(WireExitTypeInfo.INSTANCE)));
         vcpu = getRuntimeContext().getState(new ValueStateDescriptor<>("vcpu", TypeInformation.of(VcpuState.class)));
         refuser = new Refuser(getRuntimeContext()).exportedFromStart(RefusalReason.LATE);
+        lateWindows = new LateWindows(windowNs);
     }
 
     @Override
@@ -130,8 +132,10 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
         ExitEvent event = refuser.decodeOrRefuse(exit, refused);
         if (event != null) {
-            refuser.refuse(Refusals.of(event, RefusalReason.LATE, "behind the watermark (" + ctx.timerService().currentWatermark()
+            long watermark = ctx.timerService().currentWatermark();
+            refuser.refuse(Refusals.of(event, RefusalReason.LATE, "behind the watermark (" + watermark
                     + " ns): later than the out-of-orderness bound"), refused);
+            lateWindows.refused(String.valueOf(event.getApp()), event.getTimestampNs(), watermark);
         }
     }
 
