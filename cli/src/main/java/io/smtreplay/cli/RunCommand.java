@@ -103,11 +103,11 @@ public final class RunCommand implements Callable<Integer> {
                 phase.set("publishing the input");
                 if (demo) {
                     SynthInput input = SynthInput.of(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile());
-                    run.publish(input);
+                    run.publish(input, EmbeddedRun.batching(settings));
                     err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s ms%n",
                             input.events().size(), demoDuration.toMillis(), settings.window().toNanos() / 1e6);
                 } else {
-                    List<ReadSummary> read = run.publishFiles(files);
+                    List<ReadSummary> read = run.publishFiles(files, EmbeddedRun.batching(settings));
                     err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
                             read.stream().mapToLong(ReadSummary::events).sum(), files.size(),
                             read.stream().mapToLong(ReadSummary::refused).sum());

@@ -1,8 +1,8 @@
 package io.smtreplay.ingest;
 
 import io.smtreplay.ingest.parse.TraceRecordSink;
+import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.kafka.WireProducer;
-import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
@@ -15,14 +15,16 @@ import java.util.function.LongConsumer;
 
 /**
  * Publishes parsed events to the events topic (Avro single-object encoding, key host/thread so
- * each vCPU's events stay in order on one partition) and refused lines to the dead-letter topic,
+ * each vCPU's events stay in order on one partition; in batches per vCPU or one record per event,
+ * through the one {@link ExitEventBatcher}) and refused lines to the dead-letter topic, one per record,
  * through the one {@link WireProducer}: a retried send is never duplicated, and any send that
  * fails makes {@link #flush()} throw with the count, so nothing is lost silently.
  *
  * <p>Made {@link #resumable resumable}, it sends in Kafka transactions of
  * {@link #RECORDS_PER_TRANSACTION} records and counts the records of the current file
  * (events and refused lines, in the parser's order): after a delivery failure, what was committed
- * is exactly a prefix of the file, and a later run given that count skips it and sends the rest,
+ * is exactly a prefix of the file (open batches are sent before each commit), and a later run given
+ * that count skips it and sends the rest,
  * so a {@code read_committed} reader (the replay job) sees every record once.
  */
 public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable {
@@ -31,7 +33,7 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
     private final String dlqTopic;
     private final Labels labels;
     private final IngestMetrics metrics;
-    private final WireCodec<ExitEvent> events = WireCodec.exitEvents();
+    private final ExitEventBatcher batcher;
     private final WireCodec<RejectedLine> rejects = WireCodec.rejectedLines();
     private long failuresCounted;
 
@@ -44,8 +46,8 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
     private LongConsumer onCommit = committed -> { };
 
     public KafkaTracePublisher(String bootstrap, String topic, String dlqTopic, Labels labels, IngestMetrics metrics,
-                               Duration timeout) {
-        this(new WireProducer(bootstrap, timeout), false, topic, dlqTopic, labels, metrics);
+                               Duration timeout, ExitEventBatcher.BatchSettings batching) {
+        this(new WireProducer(bootstrap, timeout), false, topic, dlqTopic, labels, metrics, batching);
     }
 
     /**
@@ -53,14 +55,16 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
      * run resuming it aborts what the failed run left open).
      */
     public static KafkaTracePublisher resumable(String bootstrap, String topic, String dlqTopic, Labels labels,
-                                                IngestMetrics metrics, Duration deliveryTimeout, String transactionalId) {
+                                                IngestMetrics metrics, Duration deliveryTimeout, String transactionalId,
+                                                ExitEventBatcher.BatchSettings batching) {
         return new KafkaTracePublisher(WireProducer.transactional(bootstrap, deliveryTimeout, transactionalId), true,
-                topic, dlqTopic, labels, metrics);
+                topic, dlqTopic, labels, metrics, batching);
     }
 
     private KafkaTracePublisher(WireProducer producer, boolean transactional, String topic, String dlqTopic, Labels labels,
-                                IngestMetrics metrics) {
+                                IngestMetrics metrics, ExitEventBatcher.BatchSettings batching) {
         this.producer = producer;
+        this.batcher = new ExitEventBatcher(batching, (key, value) -> producer.send(topic, key, value));
         this.transactional = transactional;
         this.topic = topic;
         this.dlqTopic = dlqTopic;
@@ -97,8 +101,7 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
         if (delivered()) {
             return;
         }
-        ExitEvent avro = ExitEventMapping.toAvro(event, labels);
-        producer.send(topic, utf8(ExitEventMapping.partitionKey(avro)), events.encode(avro));
+        batcher.add(ExitEventMapping.toAvro(event, labels));
         metrics.event(labels);
         countSent();
     }
@@ -146,6 +149,7 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
     private void commit() throws WireProducer.DeliveryException {
         try {
             if (inTransaction > 0) {
+                batcher.flush();
                 producer.commitTransaction();
             }
         } finally {
@@ -177,6 +181,7 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
 
     /** @throws WireProducer.DeliveryException naming how many records Kafka did not acknowledge */
     public void flush() throws WireProducer.DeliveryException {
+        batcher.flush();
         try {
             producer.flush();
         } finally {

@@ -73,7 +73,28 @@ public final class ExitBatchColumns {
         return this;
     }
 
-    private void readBody(BinaryDecoder d) throws IOException {
+    /**
+     * Decodes only what routes the batch (host, thread, oldest timestamp, count): the rest of the
+     * message is not read. The other accessors are undefined until the next {@link #read}.
+     *
+     * @throws WireCodec.WireFormatException when it is not a batch of a known schema
+     */
+    public ExitBatchColumns readHeader(byte[] message) {
+        if (!codec.writtenByThisSchema(message)) {
+            fill(codec.decode(message));
+            return this;
+        }
+        try {
+            decoder = DecoderFactory.get().binaryDecoder(message, WireCodec.bodyOffset(),
+                    message.length - WireCodec.bodyOffset(), decoder);
+            readHeader(decoder);
+        } catch (IOException | RuntimeException e) {
+            throw new WireCodec.WireFormatException("not a decodable ExitEventBatch: " + e, e);
+        }
+        return this;
+    }
+
+    private int readHeader(BinaryDecoder d) throws IOException {
         host = d.readString();
         threadId = d.readInt();
         minTimestampNs = d.readLong();
@@ -81,8 +102,12 @@ public final class ExitBatchColumns {
         if (n < 0) {
             throw new IOException("negative count " + n);
         }
-        ensureCapacity(n);
         count = n;
+        return n;
+    }
+
+    private void readBody(BinaryDecoder d) throws IOException {
+        ensureCapacity(readHeader(d));
         if (d.readIndex() == 1) {
             d.skipString(); // vm
         }
