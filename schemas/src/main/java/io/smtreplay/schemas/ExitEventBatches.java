@@ -11,7 +11,20 @@ import java.util.List;
  */
 public final class ExitEventBatches {
 
+    private static final WireCodec<ExitEvent> EVENTS = WireCodec.exitEvents();
+    private static final WireCodec<ExitEventBatch> BATCHES = WireCodec.exitEventBatches();
+
     private ExitEventBatches() {
+    }
+
+    /**
+     * The events of one record of the exits topic, whichever form it has: an {@code ExitEvent}
+     * (one) or an {@code ExitEventBatch} (its events, in order). How a consumer reads the topic.
+     *
+     * @throws WireCodec.WireFormatException when the bytes are neither
+     */
+    public static List<ExitEvent> eventsOf(byte[] message) {
+        return BATCHES.knows(message) ? events(BATCHES.decode(message)) : List.of(EVENTS.decode(message));
     }
 
     /** The batch's events, in the order the producer added them. */
