@@ -2,7 +2,7 @@ package io.smtreplay.agent;
 
 import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.TraceRecordSink;
-import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
@@ -15,15 +15,18 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Turns the merged stream into Kafka records exactly as {@code ingest} publishes them (the events
- * topic's Avro and key host/thread from {@link ExitEventMapping}; refused records, lost-event marks
- * included, to the dead-letter topic) and appends them to the {@link Spool}.
+ * topic's batches through the one {@link ExitEventBatcher}, key host/thread; refused records,
+ * lost-event marks included, to the dead-letter topic) and appends them to the {@link Spool}.
+ * The agent calls {@link #flush()} after each merge round: a live input can pause, so batches
+ * also end on the agent's clock, not only on trace time.
  */
 final class SpoolingSink implements TraceRecordSink {
     private final Spool spool;
     private final ThreadLabels labels;
     private final Labels hostOnly;
     private final AgentMetrics metrics;
-    private final WireCodec<ExitEvent> events = WireCodec.exitEvents();
+    private final ExitEventBatcher batcher = new ExitEventBatcher(ExitEventBatcher.BatchSettings.DEFAULT,
+            (key, value, newest) -> append(Spool.TOPIC_EVENTS, newest, key, value));
     private final WireCodec<RejectedLine> rejects = WireCodec.rejectedLines();
 
     SpoolingSink(Spool spool, ThreadLabels labels, String host, AgentMetrics metrics) {
@@ -35,13 +38,18 @@ final class SpoolingSink implements TraceRecordSink {
 
     @Override
     public void onEvent(ParsedEvent event) {
-        ExitEvent avro = ExitEventMapping.toAvro(event, labels.of(event.event().tid()));
-        append(Spool.TOPIC_EVENTS, event.event().timestampNs(), ExitEventMapping.partitionKey(avro), events.encode(avro));
+        batcher.add(ExitEventMapping.toAvro(event, labels.of(event.event().tid())));
+    }
+
+    /** Appends the open batches to the spool. */
+    void flush() {
+        batcher.flush();
     }
 
     @Override
     public void onRefused(RefusedLine refused) {
-        append(Spool.TOPIC_REJECTS, 0, refused.source(), rejects.encode(ExitEventMapping.toAvro(refused, hostOnly)));
+        append(Spool.TOPIC_REJECTS, 0, refused.source().getBytes(StandardCharsets.UTF_8),
+                rejects.encode(ExitEventMapping.toAvro(refused, hostOnly)));
     }
 
     @Override
@@ -50,9 +58,9 @@ final class SpoolingSink implements TraceRecordSink {
         metrics.lost(lost.pcpu(), lost.count());
     }
 
-    private void append(int topic, long ts, String key, byte[] value) {
+    private void append(int topic, long ts, byte[] key, byte[] value) {
         try {
-            spool.append(topic, ts, key.getBytes(StandardCharsets.UTF_8), value);
+            spool.append(topic, ts, key, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -64,7 +64,7 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
     private KafkaTracePublisher(WireProducer producer, boolean transactional, String topic, String dlqTopic, Labels labels,
                                 IngestMetrics metrics, ExitEventBatcher.BatchSettings batching) {
         this.producer = producer;
-        this.batcher = new ExitEventBatcher(batching, (key, value) -> producer.send(topic, key, value));
+        this.batcher = new ExitEventBatcher(batching, (key, value, newest) -> producer.send(topic, key, value));
         this.transactional = transactional;
         this.topic = topic;
         this.dlqTopic = dlqTopic;

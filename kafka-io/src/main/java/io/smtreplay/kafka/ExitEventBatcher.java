@@ -33,7 +33,11 @@ public final class ExitEventBatcher {
     /** Where records go: key and value bytes of the exits topic. */
     @FunctionalInterface
     public interface Output {
-        void send(byte[] key, byte[] value);
+        /**
+         * @param newestTimestampNs the newest timestamp among the record's events
+         *                          ({@code Long.MIN_VALUE} for an event without one)
+         */
+        void send(byte[] key, byte[] value, long newestTimestampNs);
     }
 
     /**
@@ -160,12 +164,14 @@ public final class ExitEventBatcher {
     }
 
     private void send(Open batch) {
-        output.send(batch.key, batches.encode(batch.builder.build()));
+        long newest = batch.builder.maxTimestampNs();
+        output.send(batch.key, batches.encode(batch.builder.build()), newest);
         recordsSent++;
     }
 
     private void sendSingle(String key, ExitEvent e) {
-        output.send(key.getBytes(StandardCharsets.UTF_8), events.encode(e));
+        output.send(key.getBytes(StandardCharsets.UTF_8), events.encode(e),
+                e.getTimestampNs() == null ? Long.MIN_VALUE : e.getTimestampNs());
         recordsSent++;
     }
 

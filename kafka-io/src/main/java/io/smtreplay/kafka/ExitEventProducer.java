@@ -27,7 +27,7 @@ public final class ExitEventProducer implements AutoCloseable {
     public ExitEventProducer(String bootstrap, String topic, ExitEventBatcher.BatchSettings batching) {
         this.producer = new WireProducer(bootstrap);
         this.topic = topic;
-        this.batcher = new ExitEventBatcher(batching, (key, value) -> producer.send(topic, key, value));
+        this.batcher = new ExitEventBatcher(batching, (key, value, newest) -> producer.send(topic, key, value));
     }
 
     public void publish(ExitEvent e) {

@@ -31,7 +31,7 @@ class ExitEventBatcherTest {
 
     private ExitEventBatcher batcher(int maxEvents, Duration linger) {
         return new ExitEventBatcher(new ExitEventBatcher.BatchSettings(maxEvents, linger, false),
-                (key, value) -> sent.add(new Sent(new String(key, StandardCharsets.UTF_8), value)));
+                (key, value, newest) -> sent.add(new Sent(new String(key, StandardCharsets.UTF_8), value)));
     }
 
     private static ExitEvent event(int thread, Long ts, long sequence) {
@@ -91,7 +91,7 @@ class ExitEventBatcherTest {
     @Test
     void recordPerEventSendsExitEvents() {
         ExitEventBatcher batcher = new ExitEventBatcher(ExitEventBatcher.BatchSettings.RECORD_PER_EVENT,
-                (key, value) -> sent.add(new Sent(new String(key, StandardCharsets.UTF_8), value)));
+                (key, value, newest) -> sent.add(new Sent(new String(key, StandardCharsets.UTF_8), value)));
         batcher.add(event(1, 1_000L, 0));
         batcher.add(event(1, 1_001L, 1));
         assertEquals(2, sent.size());

@@ -20,6 +20,7 @@ public final class ExitEventBatchBuilder {
     private String app;
     private String source;
     private long minTimestampNs = Long.MAX_VALUE;
+    private long maxTimestampNs = Long.MIN_VALUE;
     private long lastTimestampNs;
     private long lastSequence;
     private long lastLineNumber;
@@ -57,6 +58,11 @@ public final class ExitEventBatchBuilder {
         return minTimestampNs;
     }
 
+    /** The largest timestamp added so far (undefined while empty). */
+    public long maxTimestampNs() {
+        return maxTimestampNs;
+    }
+
     /** True when {@code e} may be batched at all: it has a timestamp and a thread. */
     public static boolean batchable(ExitEvent e) {
         return e.getTimestampNs() != null && e.getThreadId() >= 0;
@@ -87,6 +93,7 @@ public final class ExitEventBatchBuilder {
             lastLineNumber = 0;
         }
         minTimestampNs = Math.min(minTimestampNs, ts);
+        maxTimestampNs = Math.max(maxTimestampNs, ts);
         timestamps.add(ts);
         sequenceDelta.add(e.getSequence() - lastSequence);
         lastSequence = e.getSequence();
@@ -141,6 +148,7 @@ public final class ExitEventBatchBuilder {
 
     private void clear() {
         minTimestampNs = Long.MAX_VALUE;
+        maxTimestampNs = Long.MIN_VALUE;
         strings.clear();
         stringIndex.clear();
         reasons.clear();
