@@ -59,18 +59,7 @@ public final class ExitBatchColumns {
      * @throws WireCodec.WireFormatException when it is not a decodable batch
      */
     public ExitBatchColumns read(byte[] message) {
-        if (!codec.writtenByThisSchema(message)) {
-            fill(codec.decode(message));
-            return this;
-        }
-        try {
-            decoder = DecoderFactory.get().binaryDecoder(message, WireCodec.bodyOffset(),
-                    message.length - WireCodec.bodyOffset(), decoder);
-            readBody(decoder);
-        } catch (IOException | RuntimeException e) {
-            throw new WireCodec.WireFormatException("not a decodable ExitEventBatch: " + e, e);
-        }
-        return this;
+        return decode(message, false);
     }
 
     /**
@@ -80,6 +69,10 @@ public final class ExitBatchColumns {
      * @throws WireCodec.WireFormatException when it is not a batch of a known schema
      */
     public ExitBatchColumns readHeader(byte[] message) {
+        return decode(message, true);
+    }
+
+    private ExitBatchColumns decode(byte[] message, boolean headerOnly) {
         if (!codec.writtenByThisSchema(message)) {
             fill(codec.decode(message));
             return this;
@@ -87,7 +80,11 @@ public final class ExitBatchColumns {
         try {
             decoder = DecoderFactory.get().binaryDecoder(message, WireCodec.bodyOffset(),
                     message.length - WireCodec.bodyOffset(), decoder);
-            readHeader(decoder);
+            if (headerOnly) {
+                readHeader(decoder);
+            } else {
+                readBody(decoder);
+            }
         } catch (IOException | RuntimeException e) {
             throw new WireCodec.WireFormatException("not a decodable ExitEventBatch: " + e, e);
         }

@@ -160,23 +160,21 @@ public final class ExitEventBatchBuilder {
     }
 
     private int string(String s) {
-        Integer i = stringIndex.get(s);
-        if (i == null) {
-            i = strings.size();
-            strings.add(s);
-            stringIndex.put(s, i);
-        }
-        return i;
+        return indexIn(strings, stringIndex, s);
     }
 
     private int reason(ExitEvent e) {
-        BatchExitReason r = BatchExitReason.newBuilder().setName(e.getExitReasonName()).setCode(e.getExitReasonCode())
-                .setFlags(e.getExitReasonFlags()).setKnown(e.getExitReasonKnown()).build();
-        Integer i = reasonIndex.get(r);
+        return indexIn(reasons, reasonIndex, BatchExitReason.newBuilder().setName(e.getExitReasonName())
+                .setCode(e.getExitReasonCode()).setFlags(e.getExitReasonFlags()).setKnown(e.getExitReasonKnown()).build());
+    }
+
+    /** The value's place in a batch dictionary, added at its end when new. */
+    private static <T> int indexIn(List<T> dictionary, Map<T, Integer> index, T value) {
+        Integer i = index.get(value);
         if (i == null) {
-            i = reasons.size();
-            reasons.add(r);
-            reasonIndex.put(r, i);
+            i = dictionary.size();
+            dictionary.add(value);
+            index.put(value, i);
         }
         return i;
     }
