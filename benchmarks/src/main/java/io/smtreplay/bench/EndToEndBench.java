@@ -77,7 +77,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * and each round runs consumer, job and Flink floor on each: the two wire forms side by side.
  *
  * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
- *     io.smtreplay.bench.EndToEndBench [vcpus] [trace-ms] [window-ms] [rounds] [batch-events]</pre>
+ *     io.smtreplay.bench.EndToEndBench [vcpus] [trace-ms] [window-ms] [rounds] [batch-events] [both|batched|single]</pre>
  */
 public final class EndToEndBench {
 
@@ -88,6 +88,7 @@ public final class EndToEndBench {
         Duration window = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 10);
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int batchEvents = args.length > 4 ? Integer.parseInt(args[4]) : ExitEventBatcher.BatchSettings.DEFAULT_MAX_EVENTS;
+        String forms = args.length > 5 ? args[5] : "both";
         CostProfile profile = CostProfiles.defaultProfile();
         SynthSpec spec = new SynthSpec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, vcpus, traceNs, 7, null, true);
         Duration bound = Duration.ofMillis(1);
@@ -112,8 +113,12 @@ public final class EndToEndBench {
             // a fresh JVM spends much of a short run compiling (C2): the rounds after the first are
             // what a long-running job sees; each round reads the same records with new groups
             for (int round = 1; round <= rounds; round++) {
-                round(round, "one record per event", kafka, flink, single, events, settings);
-                round(round, "batched", kafka, flink, batched, events, settings);
+                if (!forms.equals("batched")) {
+                    round(round, "one record per event", kafka, flink, single, events, settings);
+                }
+                if (!forms.equals("single")) {
+                    round(round, "batched", kafka, flink, batched, events, settings);
+                }
             }
             stateSize(spec, profile, settings);
         }
