@@ -141,6 +141,7 @@ public final class ExitBatchColumns {
                 timestampNs[checked(i++)] = ts;
             }
         }
+        complete(i);
         long seq = 0;
         i = 0;
         for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
@@ -149,23 +150,21 @@ public final class ExitBatchColumns {
                 sequence[checked(i++)] = seq;
             }
         }
-        skipLongs(d); // lineNumberDelta
+        complete(i);
         i = 0;
         for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
             for (long j = 0; j < block; j++) {
                 kind[checked(i++)] = kindOfString[stringIndex(d.readInt(), strings)];
             }
         }
+        complete(i);
         i = 0;
         for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
             for (long j = 0; j < block; j++) {
                 isa[checked(i++)] = isaOfString[stringIndex(d.readInt(), strings)];
             }
         }
-        skipLongs(d); // tracepointIndex (ints and longs share the varint encoding)
-        skipLongs(d); // commIndex
-        skipLongs(d); // pcpu
-        skipLongs(d); // vcpu
+        complete(i);
         i = 0;
         for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
             for (long j = 0; j < block; j++) {
@@ -176,9 +175,7 @@ public final class ExitBatchColumns {
                 reason[checked(i++)] = r;
             }
         }
-        for (int column = 0; column < 5; column++) {
-            skipNullableLongs(d); // guestRip, info1, info2, intrInfo, errorCode
-        }
+        complete(i);
         i = 0;
         for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
             for (long j = 0; j < block; j++) {
@@ -197,7 +194,9 @@ public final class ExitBatchColumns {
                 }
             }
         }
-        // payload: not needed by the model, not read
+        complete(i);
+        // lineNumberDelta, tracepointIndex, commIndex, pcpu, vcpu, the optional longs, payload:
+        // not needed by the model, not read (the schema puts them last for this)
     }
 
     /** Fills the columns from a batch Avro resolved from another schema version. */
@@ -236,29 +235,18 @@ public final class ExitBatchColumns {
         return i;
     }
 
+    /** A column must have exactly the batch's count of entries. */
+    private void complete(int entries) throws IOException {
+        if (entries != count) {
+            throw new IOException("a column of " + entries + " entries in a batch of " + count);
+        }
+    }
+
     private static int stringIndex(int index, int strings) throws IOException {
         if (index < 0 || index >= strings) {
             throw new IOException("string index " + index + " outside the batch's " + strings + " strings");
         }
         return index;
-    }
-
-    private static void skipLongs(BinaryDecoder d) throws IOException {
-        for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
-            for (long j = 0; j < block; j++) {
-                d.readLong();
-            }
-        }
-    }
-
-    private static void skipNullableLongs(BinaryDecoder d) throws IOException {
-        for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
-            for (long j = 0; j < block; j++) {
-                if (d.readIndex() == 1) {
-                    d.readLong();
-                }
-            }
-        }
     }
 
     private void ensureCapacity(int n) {
