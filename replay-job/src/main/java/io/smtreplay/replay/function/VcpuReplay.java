@@ -33,8 +33,13 @@ import org.apache.flink.util.Collector;
  * and pre-aggregates what it reconstructs per event-time window with the model's {@link Projector}.
  *
  * <ul>
- *   <li>Events arrive as the topic's message bytes ({@link WireExit}) and are decoded here, once,
- *       when released; one that does not decode is refused ({@code decode}, {@code undecodable}).</li>
+ *   <li>Events arrive as the topic's message bytes ({@link WireExit}), one event or a batch of
+ *       this vCPU's, and are decoded here, once, when released: a batch into primitive columns
+ *       fed to the tracker without an object per event ({@link TickRun}, {@link DecodedBatch}).
+ *       A record that does not decode is refused ({@code decode}, {@code undecodable}).</li>
+ *   <li>A batch waits at the tick of its oldest event not yet replayed; each tick replays its
+ *       part, merged with the tick's other records in trace order, so a batched topic replays
+ *       exactly as the same events one record each.</li>
  *   <li>Events wait in keyed state, grouped by release tick (a short span of trace time that
  *       divides the window), until the watermark passes the tick's end; then the tick's events go
  *       to the tracker sorted by (timestamp, sequence): input shuffled within the out-of-orderness
