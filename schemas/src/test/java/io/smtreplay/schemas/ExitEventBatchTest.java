@@ -55,6 +55,27 @@ class ExitEventBatchTest {
         assertEquals(events, ExitEventBatches.events(decoded));
     }
 
+    /**
+     * Where each ExitEvent field lives in a batch. A field added to ExitEvent later fails here until
+     * the batch has a column of the same name (docs/wire.md, "Evolution") and the builder and
+     * {@link ExitEventBatches#events} carry it: a batched topic must not drop it silently.
+     */
+    @Test
+    void everyExitEventFieldHasItsPlaceInTheBatch() {
+        java.util.Map<String, String> stored = java.util.Map.ofEntries(
+                java.util.Map.entry("timestampNs", "timestampDeltaNs"), java.util.Map.entry("sequence", "sequenceDelta"),
+                java.util.Map.entry("lineNumber", "lineNumberDelta"), java.util.Map.entry("comm", "commIndex"),
+                java.util.Map.entry("tracepoint", "tracepointIndex"), java.util.Map.entry("kind", "kindIndex"),
+                java.util.Map.entry("isa", "isaIndex"), java.util.Map.entry("exitReasonName", "reasonIndex"),
+                java.util.Map.entry("exitReasonCode", "reasonIndex"), java.util.Map.entry("exitReasonFlags", "reasonIndex"),
+                java.util.Map.entry("exitReasonKnown", "reasonIndex"));
+        for (Schema.Field f : ExitEvent.getClassSchema().getFields()) {
+            String column = stored.getOrDefault(f.name(), f.name());
+            assertTrue(ExitEventBatch.getClassSchema().getField(column) != null,
+                    "ExitEvent." + f.name() + " has no column " + column + " in ExitEventBatch");
+        }
+    }
+
     @Test
     void builderRefusesEventsOfAnotherThreadOrWithoutTime() {
         ExitEventBatchBuilder builder = new ExitEventBatchBuilder();
