@@ -108,7 +108,10 @@ public final class Agent {
             Thread stopper = new Thread(() -> stopAfterDuration(instance, readers), "agent-stopper");
             stopper.setDaemon(true);
             stopper.start();
-            merger.run(() -> flush(spool));
+            merger.run(() -> {
+                sink.flush();
+                flush(spool);
+            });
             for (CpuReader r : readers) {
                 if (r.failure() != null) {
                     throw new AgentException("reading " + instance.rawPipe(r.cpu()) + " failed: " + r.failure().getMessage());
@@ -126,6 +129,7 @@ public final class Agent {
                 }
                 reported[cpu] = lostFromPages[cpu];
             }
+            sink.flush();
             flush(spool);
             drainer.stopWhenDrained();
             // Kafka away at the end: wait one delivery timeout, then leave the rest in the spool for the next start

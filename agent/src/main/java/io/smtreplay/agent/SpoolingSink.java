@@ -2,6 +2,7 @@ package io.smtreplay.agent;
 
 import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.TraceRecordSink;
+import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.schemas.RejectedLine;
@@ -17,20 +18,24 @@ import java.util.Map;
 
 /**
  * Turns the merged stream into Kafka records exactly as {@code ingest} publishes them (the events
- * topic's Avro and key host/thread from {@link ExitEventMapping}; refused records, lost-event marks
- * included, to the dead-letter topic) and appends them to the {@link Spool}.
+ * topic's batches through the one {@link ExitEventBatcher}, key host/thread; refused records,
+ * lost-event marks included, to the dead-letter topic) and appends them to the {@link Spool}.
+ * The agent calls {@link #flush()} after each merge round: a live input can pause, so batches
+ * also end on the agent's clock, not only on trace time.
  *
  * <p>A ring-buffer overrun on a CPU also goes to the events topic, as an {@code EVENTS_LOST} mark
- * for each vCPU thread last seen on that CPU (every thread seen, when the CPU is unknown): the
- * job replays per thread, and this is where the thread-to-CPU knowledge is, the same rule as the
- * offline projector's. The mark is stamped just after the newest event merged so far.
+ * for each vCPU thread last seen on that CPU (every thread seen, when the CPU is unknown), in that
+ * thread's batch so it keeps its place among the thread's events: the job replays per thread, and
+ * this is where the thread-to-CPU knowledge is, the same rule as the offline projector's. The mark
+ * is stamped just after the newest event merged so far.
  */
 final class SpoolingSink implements TraceRecordSink {
     private final Spool spool;
     private final ThreadLabels labels;
     private final Labels hostOnly;
     private final AgentMetrics metrics;
-    private final WireCodec<ExitEvent> events = WireCodec.exitEvents();
+    private final ExitEventBatcher batcher = new ExitEventBatcher(ExitEventBatcher.BatchSettings.DEFAULT,
+            (key, value, newest) -> append(Spool.TOPIC_EVENTS, newest, key, value));
     private final WireCodec<RejectedLine> rejects = WireCodec.rejectedLines();
     /** vCPU thread -> the CPU of its newest event. */
     private final Map<Integer, Integer> lastPcpu = new HashMap<>();
@@ -45,17 +50,22 @@ final class SpoolingSink implements TraceRecordSink {
 
     @Override
     public void onEvent(ParsedEvent event) {
-        ExitEvent avro = ExitEventMapping.toAvro(event, labels.of(event.event().tid()));
+        batcher.add(ExitEventMapping.toAvro(event, labels.of(event.event().tid())));
         lastPcpu.put(event.event().tid(), event.event().pcpu());
         if (event.event().hasTimestamp()) {
             newestNs = Math.max(newestNs, event.event().timestampNs());
         }
-        append(Spool.TOPIC_EVENTS, event.event().timestampNs(), ExitEventMapping.partitionKey(avro), events.encode(avro));
+    }
+
+    /** Appends the open batches to the spool. */
+    void flush() {
+        batcher.flush();
     }
 
     @Override
     public void onRefused(RefusedLine refused) {
-        append(Spool.TOPIC_REJECTS, 0, refused.source(), rejects.encode(ExitEventMapping.toAvro(refused, hostOnly)));
+        append(Spool.TOPIC_REJECTS, 0, refused.source().getBytes(StandardCharsets.UTF_8),
+                rejects.encode(ExitEventMapping.toAvro(refused, hostOnly)));
     }
 
     @Override
@@ -66,14 +76,14 @@ final class SpoolingSink implements TraceRecordSink {
             if (lost.pcpu() < 0 || pcpu == lost.pcpu()) {
                 ExitEvent mark = ExitEventMapping.eventsLostMark(labels.of(tid), tid, lost.pcpu(), newestNs + 1, lost.count(),
                         lost.source(), lost.lineNumber());
-                append(Spool.TOPIC_EVENTS, newestNs + 1, ExitEventMapping.partitionKey(mark), events.encode(mark));
+                batcher.add(mark);
             }
         });
     }
 
-    private void append(int topic, long ts, String key, byte[] value) {
+    private void append(int topic, long ts, byte[] key, byte[] value) {
         try {
-            spool.append(topic, ts, key.getBytes(StandardCharsets.UTF_8), value);
+            spool.append(topic, ts, key, value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

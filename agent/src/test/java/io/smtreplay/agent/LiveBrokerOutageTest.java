@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.kafka.local.BrokerProcess;
 import io.smtreplay.schemas.ExitEvent;
-import io.smtreplay.schemas.WireCodec;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -44,7 +43,7 @@ class LiveBrokerOutageTest {
             }
             // a record still in the spool when the agent returned is not in the topic: say so, not as a short count
             assertEquals(0, summary.leftInSpool(), "records the agent left in the spool at stop");
-            List<ExitEvent> events = CommittedTopic.readAll(broker.bootstrapServers(), "live-outage", WireCodec.exitEvents());
+            List<ExitEvent> events = CommittedTopic.readAllEvents(broker.bootstrapServers(), "live-outage");
             Set<Long> sequences = new HashSet<>();
             for (ExitEvent e : events) {
                 assertTrue(sequences.add(e.getSequence()), "event " + e.getSequence() + " arrived twice");

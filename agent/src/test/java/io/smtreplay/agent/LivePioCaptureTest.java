@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.kafka.local.InProcessKafka;
 import io.smtreplay.schemas.ExitEvent;
-import io.smtreplay.schemas.WireCodec;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashSet;
@@ -33,7 +32,7 @@ class LivePioCaptureTest {
                 assertFalse(Files.exists(LiveKernel.TRACEFS.resolve("instances").resolve(agent.instance)),
                         "the agent removes its instance");
             }
-            List<ExitEvent> events = CommittedTopic.readAll(kafka.bootstrapServers(), "live-pio", WireCodec.exitEvents());
+            List<ExitEvent> events = CommittedTopic.readAllEvents(kafka.bootstrapServers(), "live-pio");
             List<ExitEvent> pio = events.stream()
                     .filter(e -> e.getThreadId() == tid && e.getTracepoint().equals("kvm_pio")).toList();
             assertEquals(EXITS, pio.size(), "kvm_pio events of the guest's vCPU thread " + tid);

@@ -13,6 +13,7 @@ import io.smtreplay.replay.ReplayJob;
 import io.smtreplay.replay.ReplaySettings;
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.kafka.local.InProcessKafka;
+import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.kafka.ExitEventProducer;
 import io.smtreplay.cli.local.LocalFlink;
 import io.smtreplay.cli.local.RunFolder;
@@ -59,7 +60,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -68,9 +74,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * End-to-end throughput of the replay job (parallelism 2, in-process broker, MiniCluster) beside a
  * plain Kafka consumer reading the same records in the same run, and the keyed state a vCPU holds.
+ * The same synthesized events go to two topics, one record per event and batched (docs/wire.md),
+ * and each round runs consumer, job and Flink floor on each: the two wire forms side by side.
  *
- * <pre>java -cp replay-job/target/classes:$(cat replay-job/target/classpath.txt) \
- *     io.smtreplay.bench.EndToEndBench [vcpus] [trace-ms] [window-ms] [rounds]</pre>
+ * <pre>java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) \
+ *     io.smtreplay.bench.EndToEndBench [vcpus] [trace-ms] [window-ms] [rounds] [batch-events] [both|batched|single]</pre>
  */
 public final class EndToEndBench {
 
@@ -80,27 +88,69 @@ public final class EndToEndBench {
         long traceNs = (args.length > 1 ? Long.parseLong(args[1]) : 60) * 1_000_000L;
         Duration window = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 10);
         int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        int batchEvents = args.length > 4 ? Integer.parseInt(args[4]) : ExitEventBatcher.BatchSettings.DEFAULT_MAX_EVENTS;
+        String forms = args.length > 5 ? args[5] : "both";
         CostProfile profile = CostProfiles.defaultProfile();
         SynthSpec spec = new SynthSpec(Workload.MEMCACHED, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, vcpus, traceNs, 7, null, true);
-        Topics topics = Topics.DEFAULT;
+        Duration bound = Duration.ofMillis(1);
+        ExitEventBatcher.BatchSettings batching = new ExitEventBatcher.BatchSettings(batchEvents,
+                ExitEventBatcher.BatchSettings.DEFAULT_LINGER, false).lingerAtMost(bound.dividedBy(2));
+        Topics single = Topics.DEFAULT;
+        Topics batched = Topics.prefixed("batched-");
         // the folder stops the cluster it owns, then deletes the cluster's files
         try (InProcessKafka kafka = InProcessKafka.start(); RunFolder folder = RunFolder.create("smtreplay-bench-")) {
             LocalFlink flink = LocalFlink.startIn(folder, 2, 0);
-            kafka.createTopics(topics.partitions(2));
-            long events = publish(spec, profile, kafka.bootstrapServers(), topics.exits());
+            kafka.createTopics(single.partitions(2));
+            kafka.createTopics(batched.partitions(2));
+            long events = publish(spec, profile, kafka.bootstrapServers(), single.exits(), batched.exits(), batching);
 
             ReplaySettings settings = ReplaySettings.defaults(new Projector(SmtConfiguration.NAMED, profile), profile.name())
-                    .withWindow(window).withOutOfOrderness(Duration.ofMillis(1))
+                    .withWindow(window).withOutOfOrderness(bound)
                     .withCheckpointInterval(Duration.ofSeconds(2));
-            System.out.printf("events %d (%s, %d vCPUs, %d ms of trace, %d ms windows)%n", events, spec.workload().cliName(), vcpus,
-                    traceNs / 1_000_000, window.toMillis());
+            System.out.printf("events %d (%s, %d vCPUs, %d ms of trace, %d ms windows, %s bound; batches of up to %d events,"
+                            + " linger %s of trace time)%n", events, spec.workload().cliName(), vcpus, traceNs / 1_000_000,
+                    window.toMillis(), bound, batching.maxEvents(), batching.linger());
+            for (Topics t : List.of(single, batched)) {
+                wireSize(kafka.bootstrapServers(), t.exits(), events);
+            }
             // a fresh JVM spends much of a short run compiling (C2): the rounds after the first are
             // what a long-running job sees; each round reads the same records with new groups
             for (int round = 1; round <= rounds; round++) {
-                round(round, kafka, flink, topics, events, settings);
+                if (!forms.equals("batched")) {
+                    round(round, "one record per event", kafka, flink, single, events, settings);
+                }
+                if (!forms.equals("single")) {
+                    round(round, "batched", kafka, flink, batched, events, settings);
+                }
             }
             stateSize(spec, profile, settings);
         }
+    }
+
+    /** Kafka bytes per event on the wire (keys and values as the consumer gets them) and in the broker's log. */
+    private static void wireSize(String bootstrap, String topic, long events) throws Exception {
+        long records = 0;
+        long wireBytes = 0;
+        for (ConsumerRecord<byte[], byte[]> r : CommittedTopic.records(bootstrap, topic)) {
+            records++;
+            wireBytes += r.value().length + (r.key() == null ? 0 : r.key().length);
+        }
+        long logBytes = 0;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(org.apache.kafka.common.Node::id).toList();
+            for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
+                for (LogDirDescription dir : dirs.values()) {
+                    for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
+                        if (replica.getKey().topic().equals(topic)) {
+                            logBytes += replica.getValue().size();
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("topic %s: %d records for %d events (%.1f events/record); key+value %.1f B/event; "
+                        + "broker log (lz4 batches) %.1f B/event%n", topic, records, events, (double) events / records,
+                (double) wireBytes / events, (double) logBytes / events);
     }
 
     /**
@@ -161,17 +211,18 @@ public final class EndToEndBench {
     }
 
     /** One consumer pass, one replay job and one floor job over the same records, printed. */
-    private static void round(int round, InProcessKafka kafka, LocalFlink flink, Topics in, long events,
+    private static void round(int round, String form, InProcessKafka kafka, LocalFlink flink, Topics in, long events,
                               ReplaySettings settings) throws Exception {
         String bootstrap = kafka.bootstrapServers();
+        String run = in.exits() + "-" + round;
         Topics topics = new Topics(in.exits(), in.deadLetters() + "-" + round, in.speedups() + "-" + round);
         kafka.createTopics(Map.of(topics.deadLetters(), 1, topics.speedups(), 1));
 
         long t0 = System.nanoTime();
-        long consumed = consumeAll(bootstrap, topics.exits(), events);
+        long records = consumeAll(bootstrap, topics.exits());
         double consumerSeconds = (System.nanoTime() - t0) / 1e9;
 
-        KafkaEndpoints io = new KafkaEndpoints(bootstrap, topics, "bench-" + round);
+        KafkaEndpoints io = new KafkaEndpoints(bootstrap, topics, "bench-" + run);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(ReplayJob.environmentConfiguration());
         new ReplayJob(settings, io.exits(true), io.speedups(), io.deadLetters()).build(env);
         long cpu1 = processCpuNanos();
@@ -183,17 +234,18 @@ public final class EndToEndBench {
         String byThread = threads.stop();
         int results = CommittedTopic.readAll(bootstrap, topics.speedups(), WireCodec.appSpeedups()).size();
         // after the job, so that its figure is not helped by a warmer JVM than the job had
-        double floorSeconds = flinkFloor(flink, bootstrap, topics.exits(), events, "bench-floor-" + round);
+        double floorSeconds = flinkFloor(flink, bootstrap, topics.exits(), records, "bench-floor-" + run);
 
-        double consumerRate = consumed / consumerSeconds;
-        System.out.printf("round %d%n", round);
-        System.out.printf("  plain consumer: %d records in %.2f s = %.0f records/s%n", consumed, consumerSeconds, consumerRate);
+        double consumerRate = events / consumerSeconds;
+        System.out.printf("round %d, %s (%s)%n", round, form, topics.exits());
+        System.out.printf("  plain consumer: %d records = %d events in %.2f s = %.0f events/s%n", records, events,
+                consumerSeconds, consumerRate);
         System.out.printf("  replay job (parallelism 2, job submission to end): %.2f s = %.0f events/s = %.0f %% of the consumer; %d results%n",
                 jobSeconds, events / jobSeconds, 100 * (events / jobSeconds) / consumerRate, results);
-        System.out.printf("  Flink floor (same source, keyed shuffle by the record key, counting sink, no decoding): %.2f s = %.0f records/s = %.0f %% of the consumer%n",
+        System.out.printf("  Flink floor (same source, keyed shuffle by the record key, counting sink, no decoding): %.2f s = %.0f events/s = %.0f %% of the consumer%n",
                 floorSeconds, events / floorSeconds, 100 * (events / floorSeconds) / consumerRate);
         // the whole process (broker included): near 2 x wall, the job is CPU-bound on this machine
-        System.out.printf("  replay job CPU: %.2f CPU-s over %.2f s wall (%.2f cores busy), %.2f µs of CPU per event%n",
+        System.out.printf("  replay job CPU: %.2f CPU-s over %.2f s wall (%.2f cores busy), %.3f µs of CPU per event%n",
                 jobCpuSeconds, jobSeconds, jobCpuSeconds / jobSeconds, 1e6 * jobCpuSeconds / events);
         System.out.println("  by thread: " + byThread);
     }
@@ -203,18 +255,26 @@ public final class EndToEndBench {
                 .getProcessCpuTime();
     }
 
-    private static long publish(SynthSpec spec, CostProfile profile, String bootstrap, String topic) {
+    /** The synthesized events to both topics, each event once to each; returns how many. */
+    private static long publish(SynthSpec spec, CostProfile profile, String bootstrap, String singleTopic, String batchedTopic,
+                                ExitEventBatcher.BatchSettings batching) {
         Labels labels = new Labels("bench-host", null, spec.appLabel());
         long[] n = {0};
-        try (ExitEventProducer producer = new ExitEventProducer(bootstrap, topic)) {
-            new TraceSynthesizer(spec, profile).emit(e ->
-                    producer.publish(ExitEventMapping.toAvro(new ParsedEvent("bench", -1, n[0]++, e), labels)));
-            producer.flush();
+        try (ExitEventProducer single = new ExitEventProducer(bootstrap, singleTopic);
+             ExitEventProducer batched = new ExitEventProducer(bootstrap, batchedTopic, batching)) {
+            new TraceSynthesizer(spec, profile).emit(e -> {
+                ExitEvent avro = ExitEventMapping.toAvro(new ParsedEvent("bench", -1, n[0]++, e), labels);
+                single.publish(avro);
+                batched.publish(avro);
+            });
+            single.flush();
+            batched.flush();
         }
         return n[0];
     }
 
-    private static long consumeAll(String bootstrap, String topic, long expected) {
+    /** Reads the topic to its end with a plain consumer (bytes, nothing decoded); returns the records read. */
+    private static long consumeAll(String bootstrap, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-plain-" + UUID.randomUUID());
@@ -222,9 +282,13 @@ public final class EndToEndBench {
         long n = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            while (n < expected) {
+            long expected = -1;
+            while (expected < 0 || n < expected) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 n += records.count();
+                if (expected < 0 && !consumer.assignment().isEmpty()) {
+                    expected = consumer.endOffsets(consumer.assignment()).values().stream().mapToLong(Long::longValue).sum();
+                }
             }
         }
         return n;

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code smtreplay ingest}: parses trace files and publishes their events to Kafka (ExitEvent,
- * keyed host/thread) and their refused lines to the dead-letter topic, then prints a summary.
+ * {@code smtreplay ingest}: parses trace files and publishes their events to Kafka (ExitEventBatch
+ * or ExitEvent records, keyed host/thread, docs/wire.md) and their refused lines to the dead-letter topic, then prints a summary.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, versionProvider = CliSupport.Version.class,
         description = "Parse trace files and publish their events to Kafka; refused lines go to the dead-letter topic.")
@@ -42,6 +42,8 @@ public final class IngestCommand implements Callable<Integer> {
     String vm;
     @picocli.CommandLine.Mixin
     TopicOptions topics;
+    @picocli.CommandLine.Mixin
+    BatchOptions batching;
     @Option(names = "--connect-timeout", defaultValue = "15s", paramLabel = "D", converter = TraceDuration.class,
             description = "how long to wait for the broker before sending (default: ${DEFAULT-VALUE})")
     Duration connectTimeout;
@@ -72,6 +74,7 @@ public final class IngestCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap is empty: give HOST:PORT of a Kafka broker");
         }
         Labels labels = new Labels(host, vm, app);
+        io.smtreplay.kafka.ExitEventBatcher.BatchSettings batchSettings = batching.settings(spec);
         for (String f : files) {
             if (!f.equals("-") && !Files.isReadable(Path.of(f))) {
                 err.println("smtreplay ingest: cannot read " + f);
@@ -100,7 +103,7 @@ public final class IngestCommand implements Callable<Integer> {
                 ReadSummary s;
                 long delivered;
                 try (KafkaTracePublisher publisher = KafkaTracePublisher.open(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
-                        deliveryTimeout, topics.progressTopic, progressKey)) {
+                        deliveryTimeout, topics.progressTopic, progressKey, batchSettings)) {
                     delivered = publisher.delivered();
                     if (delivered > 0) {
                         err.printf("%s: resuming after the %d records an earlier run delivered (%s in %s)%n", file, delivered,

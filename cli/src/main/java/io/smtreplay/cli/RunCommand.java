@@ -6,6 +6,7 @@ import io.smtreplay.replay.ReplaySettings;
 
 import io.smtreplay.cli.local.DemoSet;
 import io.smtreplay.cli.local.EmbeddedRun;
+import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.ingest.SynthInput;
 import io.smtreplay.ingest.parse.PartialReadException;
 import io.smtreplay.ingest.parse.ReadSummary;
@@ -84,11 +85,11 @@ public final class RunCommand implements Callable<Integer> {
             signal.phase("publishing the input; no results printed");
             if (demo) {
                 SynthInput input = SynthInput.of(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile());
-                run.publish(input);
+                run.publish(input, EmbeddedRun.batching(settings));
                 err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s ms%n",
                         input.events().size(), demoDuration.toMillis(), settings.window().toNanos() / 1e6);
             } else {
-                List<ReadSummary> read = publishFiles(run);
+                List<ReadSummary> read = publishFiles(run, EmbeddedRun.batching(settings));
                 err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
                         read.stream().mapToLong(ReadSummary::events).sum(), files.size(),
                         read.stream().mapToLong(ReadSummary::refused).sum());
@@ -109,9 +110,10 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** Publishes the files; one that fails part way (a truncated gzip) ends the run, naming it. */
-    private List<ReadSummary> publishFiles(EmbeddedRun run) throws java.io.IOException, InterruptedException {
+    private List<ReadSummary> publishFiles(EmbeddedRun run, ExitEventBatcher.BatchSettings batching)
+            throws java.io.IOException, InterruptedException {
         try {
-            return run.publishFiles(files);
+            return run.publishFiles(files, batching);
         } catch (PartialReadException e) {
             throw new java.io.IOException("cannot read " + e.summary().source() + ": " + e.getMessage() + "; nothing replayed", e);
         } catch (java.io.IOException e) {

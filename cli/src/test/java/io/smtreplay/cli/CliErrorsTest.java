@@ -170,6 +170,8 @@ class CliErrorsTest {
         return Stream.of(
                 Arguments.of("replay", List.of("--bootstrap", "", "--bounded"), "--bootstrap is empty"),
                 Arguments.of("ingest", List.of("--bootstrap", " ", "--host", "h", "--app", "a", "{trace}"), "--bootstrap is empty"),
+                Arguments.of("ingest", List.of("--bootstrap", "127.0.0.1:9", "--host", "h", "--app", "a", "--batch-events", "0",
+                        "{trace}"), "--batch-events must be at least 1"),
                 Arguments.of("run", List.of("--parallelism", "0"), "parallelism must be at least 1"),
                 Arguments.of("replay", List.of("--bootstrap", "127.0.0.1:9", "--parallelism", "0"), "parallelism must be at least 1"),
                 Arguments.of("run", List.of("--metrics-port", "70000"), "--metrics-port 70000 is not a port"),

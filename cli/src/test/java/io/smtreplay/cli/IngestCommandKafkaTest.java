@@ -10,7 +10,9 @@ import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.kafka.local.InProcessKafka;
 import io.smtreplay.ingest.testing.SharedTraces;
+import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.ExitEventBatches;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
 import io.smtreplay.trace.TraceEvent;
@@ -47,6 +49,14 @@ class IngestCommandKafkaTest {
 
     @Test
     void publishedEventsComeBackEventByEventAndTheDlqHoldsExactlyTheRefusedLines() throws Exception {
+        List<ConsumerRecord<byte[], byte[]>> batched = ingestAndCheck("1");
+        List<ConsumerRecord<byte[], byte[]>> single = ingestAndCheck("2", "--record-per-event");
+        assertTrue(batched.size() < single.size(), "batches: " + batched.size() + " records for " + single.size() + " events");
+        assertTrue(single.stream().noneMatch(r -> WireCodec.exitEventBatches().knows(r.value())), "--record-per-event: no batch");
+    }
+
+    /** Ingests two shared traces to topics named with {@code suffix}; checks and returns the events topic's records. */
+    private List<ConsumerRecord<byte[], byte[]>> ingestAndCheck(String suffix, String... options) throws Exception {
         Path trace = SharedTraces.named("nested-vmx-dr6-l1-and-l0-views-annotated-lkml-2025.txt");
         Path wrapped = SharedTraces.named("nested-vmx-windows-credential-guard-perf-script-wrapped-bugzilla220549-2025.txt");
         CollectingSink expected = new CollectingSink();
@@ -57,42 +67,44 @@ class IngestCommandKafkaTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int code = Smtreplay.run(new PrintStream(out, true, StandardCharsets.UTF_8), errStream, "ingest",
+        List<String> args = new java.util.ArrayList<>(List.of("ingest",
                 "--bootstrap", kafka.bootstrapServers(), "--host", "l0-a", "--app", "shop", "--vm", "vm-7",
-                "--topic", "events-1", "--dlq-topic", "dlq-1", trace.toString(), wrapped.toString());
+                "--topic", "events-" + suffix, "--dlq-topic", "dlq-" + suffix));
+        args.addAll(List.of(options));
+        args.addAll(List.of(trace.toString(), wrapped.toString()));
+        int code = Smtreplay.run(new PrintStream(out, true, StandardCharsets.UTF_8), errStream, args.toArray(String[]::new));
         assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
         int events = expected.events.size() + expectedWrapped.events.size();
         int refused = expected.refused.size() + expectedWrapped.refused.size();
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("total: " + events + " events sent, " + refused + " lines refused"),
                 out.toString(StandardCharsets.UTF_8));
 
-        WireCodec<ExitEvent> codec = WireCodec.exitEvents();
-        List<ConsumerRecord<String, byte[]>> records = kafka.readAll("events-1", events, Duration.ofSeconds(30));
-        assertEquals(events, records.size());
-        Map<String, List<ExitEvent>> bySource = records.stream().map(r -> {
-            ExitEvent e = codec.decode(r.value());
-            assertEquals(ExitEventMapping.partitionKey(e), r.key());
-            assertEquals("l0-a", e.getHost());
-            assertEquals("vm-7", e.getVm());
-            assertEquals("shop", e.getApp());
-            return e;
-        }).collect(Collectors.groupingBy(ExitEvent::getSource));
+        // the committed records in partition and offset order: each vCPU's events in the order sent
+        List<ConsumerRecord<byte[], byte[]>> records = CommittedTopic.records(kafka.bootstrapServers(), "events-" + suffix).stream()
+                .sorted(Comparator.comparingInt(ConsumerRecord<byte[], byte[]>::partition).thenComparingLong(ConsumerRecord::offset))
+                .collect(Collectors.toList());
+        List<ExitEvent> all = new java.util.ArrayList<>();
+        Map<String, Long> lastSequence = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            for (ExitEvent e : ExitEventBatches.eventsOf(r.value())) {
+                assertEquals(ExitEventMapping.partitionKey(e), new String(r.key(), StandardCharsets.UTF_8));
+                assertEquals("l0-a", e.getHost());
+                assertEquals("vm-7", e.getVm());
+                assertEquals("shop", e.getApp());
+                // per-vCPU order is kept: within a key, sequence numbers only grow
+                String key = ExitEventMapping.partitionKey(e) + "@" + e.getSource();
+                Long previous = lastSequence.put(key, e.getSequence());
+                assertTrue(previous == null || previous < e.getSequence(), "order broken for " + key);
+                all.add(e);
+            }
+        }
+        assertEquals(events, all.size());
+        Map<String, List<ExitEvent>> bySource = all.stream().collect(Collectors.groupingBy(ExitEvent::getSource));
         assertSameEvents(expected.events, bySource.get(trace.toString()));
         assertSameEvents(expectedWrapped.events, bySource.get(wrapped.toString()));
 
-        // per-vCPU order is kept: within a key, sequence numbers only grow
-        Map<String, Long> lastSequence = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records.stream()
-                .sorted(Comparator.comparingInt(ConsumerRecord<String, byte[]>::partition).thenComparingLong(ConsumerRecord::offset))
-                .collect(Collectors.toList())) {
-            ExitEvent e = codec.decode(r.value());
-            String key = r.key() + "@" + e.getSource();
-            Long previous = lastSequence.put(key, e.getSequence());
-            assertTrue(previous == null || previous < e.getSequence(), "order broken for " + key);
-        }
-
         WireCodec<RejectedLine> rejects = WireCodec.rejectedLines();
-        List<RejectedLine> dlq = kafka.readAll("dlq-1", refused, Duration.ofSeconds(30)).stream()
+        List<RejectedLine> dlq = kafka.readAll("dlq-" + suffix, refused, Duration.ofSeconds(30)).stream()
                 .map(r -> rejects.decode(r.value())).collect(Collectors.toList());
         assertEquals(refused, dlq.size());
         List<String> expectedDlq = java.util.stream.Stream.concat(expected.refused.stream(), expectedWrapped.refused.stream())
@@ -101,6 +113,7 @@ class IngestCommandKafkaTest {
                 .map(r -> r.getSource() + ":" + r.getLineNumber() + ":" + r.getReason() + ":" + r.getLine()).sorted()
                 .collect(Collectors.toList());
         assertEquals(expectedDlq, actualDlq);
+        return records;
     }
 
     private static String describe(RefusedLine r) {

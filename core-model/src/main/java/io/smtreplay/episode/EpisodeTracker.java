@@ -3,6 +3,7 @@ package io.smtreplay.episode;
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.ExitReasons;
+import io.smtreplay.trace.NestedEntry;
 import io.smtreplay.trace.TraceEvent;
 
 import java.io.Serializable;
@@ -117,13 +118,27 @@ public final class EpisodeTracker implements Serializable {
 
     /** Feeds one event of this vCPU thread, in trace order. */
     public void accept(TraceEvent event, EpisodeSink sink) {
-        EventKind kind = event.kind();
+        NestedEntry nested = event.nestedEntry();
+        accept(event.kind(), event.timestampNs(), event.reason(), nested != null, nested == null ? 0 : nested.vmcb(), sink);
+    }
+
+    /**
+     * Feeds one event given by the only fields the model reads, for callers that hold events as
+     * columns rather than objects (the replay job's batches): the same as {@link #accept(TraceEvent,
+     * EpisodeSink)} of an event with these fields.
+     *
+     * @param ts             {@link TraceEvent#NO_TIMESTAMP} when the event had none
+     * @param reason         the exit reason of exit-like events, null for others
+     * @param hasNestedEntry whether the event carried nested-entry fields ({@code kvm_nested_vmenter})
+     * @param nestedVmcb     their vmcs12/vmcb12 address (read only when {@code hasNestedEntry})
+     */
+    public void accept(EventKind kind, long ts, ExitReason reason, boolean hasNestedEntry, long nestedVmcb,
+                       EpisodeSink sink) {
         if (kind == EventKind.OTHER_KVM || kind.isScheduler()) {
             counters.otherEvent();
             return;
         }
         counters.modelEvent();
-        long ts = event.timestampNs();
         if (ts != NO_TS) {
             if (lastNs != NO_TS && ts < lastNs) {
                 abandon(IncompleteReason.TIME_WENT_BACKWARDS, sink);
@@ -163,7 +178,7 @@ public final class EpisodeTracker implements Serializable {
             }
             if (kind == EventKind.NESTED_VMEXIT) {
                 if (exitReason == null) {
-                    exitReason = event.reason();
+                    exitReason = reason;
                 }
                 exitDecided(Level.L2, sink);
                 return;
@@ -171,11 +186,11 @@ public final class EpisodeTracker implements Serializable {
             exitDecided(Level.L1, sink);
         }
         switch (kind) {
-            case EXIT -> onExit(event, prevNs);
-            case NESTED_VMEXIT -> onNestedVmexitWithoutExit(event, prevNs, sink);
+            case EXIT -> onExit(ts, reason, prevNs);
+            case NESTED_VMEXIT -> onNestedVmexitWithoutExit(ts, reason, prevNs, sink);
             case ENTRY -> onEntry(ts, sink);
-            case NESTED_VMEXIT_INJECT -> onInject(event, sink);
-            case NESTED_VMENTER -> onVmenter(event, sink);
+            case NESTED_VMEXIT_INJECT -> onInject(ts, reason, sink);
+            case NESTED_VMENTER -> onVmenter(ts, hasNestedEntry, nestedVmcb, sink);
             case NESTED_VMENTER_FAILED -> onVmenterFailed(ts, sink);
             case NESTED_INTR_VMEXIT -> {
                 ensureInL0(Level.L1, ts, sink);
@@ -202,10 +217,10 @@ public final class EpisodeTracker implements Serializable {
 
     // ---- transitions, named after the events that drive them ----
 
-    private void onExit(TraceEvent event, long prevNs) {
-        exitNs = event.timestampNs();
+    private void onExit(long ts, ExitReason reason, long prevNs) {
+        exitNs = ts;
         exitPrevNs = prevNs;
-        exitReason = event.reason();
+        exitReason = reason;
         exitHadNoTime = exitNs == NO_TS;
         phase = Phase.EXIT_PENDING;
     }
@@ -250,13 +265,13 @@ public final class EpisodeTracker implements Serializable {
     }
 
     /** kvm_nested_vmexit with no kvm_exit before it: the exit event itself is missing. */
-    private void onNestedVmexitWithoutExit(TraceEvent event, long prevNs, EpisodeSink sink) {
+    private void onNestedVmexitWithoutExit(long ts, ExitReason reason, long prevNs, EpisodeSink sink) {
         IncompleteReason why = phase == Phase.UNSYNCED ? IncompleteReason.STARTED_BEFORE_TRACE
                 : IncompleteReason.MISSING_EXIT;
         if (open) {
             close(ep.inL1 ? IncompleteReason.MISSING_NESTED_ENTRY : IncompleteReason.MISSING_ENTRY, prevNs, sink);
         }
-        startEpisode(Level.L2, event.timestampNs(), event.reason());
+        startEpisode(Level.L2, ts, reason);
         ep.flag(why);
     }
 
@@ -312,8 +327,8 @@ public final class EpisodeTracker implements Serializable {
         }
     }
 
-    private void onInject(TraceEvent event, EpisodeSink sink) {
-        ensureInL0(Level.L2, event.timestampNs(), sink);
+    private void onInject(long ts, ExitReason reason, EpisodeSink sink) {
+        ensureInL0(Level.L2, ts, sink);
         if (!l2ContextLoaded) {
             ep.flag(IncompleteReason.UNEXPECTED_EVENT);
         }
@@ -322,9 +337,9 @@ public final class EpisodeTracker implements Serializable {
             ep.reflectionPending = true;
         }
         if (ep.injectedReason == null) {
-            ep.injectedReason = event.reason();
+            ep.injectedReason = reason;
         }
-        if (event.reason() != null && ExitReasons.isIdle(event.reason())) {
+        if (reason != null && ExitReasons.isIdle(reason)) {
             // L1 intercepts the idle instruction: L0 only reflects it, L1 decides how to wait
             // (halt-polling, then its own HLT): L1's time from here is waiting.
             ep.segmentIdle = false;
@@ -334,15 +349,14 @@ public final class EpisodeTracker implements Serializable {
         l2ContextLoaded = false;
     }
 
-    private void onVmenter(TraceEvent event, EpisodeSink sink) {
+    private void onVmenter(long ts, boolean hasNestedEntry, long vmcb, EpisodeSink sink) {
         sawNestedVmenter = true;
-        ensureInL0(Level.L1, event.timestampNs(), sink);
+        ensureInL0(Level.L1, ts, sink);
         if (ep.lastTrapLevel == Level.L2) {
             // Only L1's VMRUN/VMLAUNCH/VMRESUME (or RSM back into guest mode) enters L2.
             ep.flag(IncompleteReason.UNEXPECTED_EVENT);
         }
-        if (event.nestedEntry() != null) {
-            long vmcb = event.nestedEntry().vmcb();
+        if (hasNestedEntry) {
             // All ones: the trace has no vmcs12 address (e.g. an enlightened VMCS).
             l2Context = vmcb == -1L ? Episode.NO_L2_CONTEXT : vmcb;
         }

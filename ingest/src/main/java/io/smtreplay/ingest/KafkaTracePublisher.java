@@ -1,10 +1,10 @@
 package io.smtreplay.ingest;
 
 import io.smtreplay.ingest.parse.TraceRecordSink;
+import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.kafka.TopicAdmin;
 import io.smtreplay.kafka.TransactionalSender;
 import io.smtreplay.kafka.WireProducer;
-import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
@@ -16,13 +16,14 @@ import java.time.Duration;
 
 /**
  * Publishes parsed events to the events topic (Avro single-object encoding, key host/thread so
- * each vCPU's events stay in order on one partition) and refused lines to the dead-letter topic,
- * through a {@link TransactionalSender}: a retried send is never duplicated, and any send that
+ * each vCPU's events stay in order on one partition; in batches per vCPU or one record per event,
+ * through the one {@link ExitEventBatcher}) and refused lines to the dead-letter topic, one per
+ * record, through a {@link TransactionalSender}: a retried send is never duplicated, and any send that
  * fails makes the commit throw with the count, so nothing is lost silently.
  *
  * <p>It sends in Kafka transactions of {@link #RECORDS_PER_TRANSACTION} records, each committing,
  * with its records, how many records of the file (events and refused lines, in the parser's order)
- * are delivered. Whenever the run stopped (a delivery failure, the process killed), what is
+ * are delivered; open batches are sent before each commit. Whenever the run stopped (a delivery failure, the process killed), what is
  * committed is exactly a prefix of the file and its length; a later run of the same file to the
  * same place reads that count and sends only the rest, so a {@code read_committed} reader (the
  * replay job) sees every record once.
@@ -33,7 +34,7 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
     private final String dlqTopic;
     private final Labels labels;
     private final IngestMetrics metrics;
-    private final WireCodec<ExitEvent> events = WireCodec.exitEvents();
+    private final ExitEventBatcher batcher;
     private final WireCodec<RejectedLine> rejects = WireCodec.rejectedLines();
     private long failuresCounted;
 
@@ -50,14 +51,17 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
      * input committed, and aborts what a failed run left open.
      */
     public static KafkaTracePublisher open(String bootstrap, String topic, String dlqTopic, Labels labels, IngestMetrics metrics,
-                                           Duration deliveryTimeout, String progressTopic, String progressKey)
+                                           Duration deliveryTimeout, String progressTopic, String progressKey,
+                                           ExitEventBatcher.BatchSettings batching)
             throws TopicAdmin.BrokerUnreachableException, InterruptedException {
         return new KafkaTracePublisher(TransactionalSender.open(bootstrap, deliveryTimeout, progressTopic, progressKey),
-                topic, dlqTopic, labels, metrics);
+                topic, dlqTopic, labels, metrics, batching);
     }
 
-    private KafkaTracePublisher(TransactionalSender sender, String topic, String dlqTopic, Labels labels, IngestMetrics metrics) {
+    private KafkaTracePublisher(TransactionalSender sender, String topic, String dlqTopic, Labels labels, IngestMetrics metrics,
+                                ExitEventBatcher.BatchSettings batching) {
         this.sender = sender;
+        this.batcher = new ExitEventBatcher(batching, (key, value, newest) -> sender.send(topic, key, value));
         this.topic = topic;
         this.dlqTopic = dlqTopic;
         this.labels = labels;
@@ -92,8 +96,7 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
         if (deliveredBefore()) {
             return;
         }
-        ExitEvent avro = ExitEventMapping.toAvro(event, labels);
-        sender.send(topic, utf8(ExitEventMapping.partitionKey(avro)), events.encode(avro));
+        batcher.add(ExitEventMapping.toAvro(event, labels));
         metrics.event(labels);
         countSent();
     }
@@ -138,6 +141,7 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
     private void commit() throws WireProducer.DeliveryException {
         try {
             if (inTransaction > 0) {
+                batcher.flush();
                 sender.commit(Long.toString(position));
             }
             committed = position;

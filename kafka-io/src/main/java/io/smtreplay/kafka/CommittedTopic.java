@@ -28,6 +28,12 @@ public final class CommittedTopic {
         return records(bootstrap, topic).stream().map(r -> codec.decode(r.value())).toList();
     }
 
+    /** Every committed event of an exits topic, whichever form carries it (docs/wire.md), in offset order per partition. */
+    public static List<io.smtreplay.schemas.ExitEvent> readAllEvents(String bootstrap, String topic) {
+        return records(bootstrap, topic).stream()
+                .flatMap(r -> io.smtreplay.schemas.ExitEventBatches.eventsOf(r.value()).stream()).toList();
+    }
+
     /** Every committed record of {@code topic} as it is, up to the end offsets when this is called. */
     public static List<ConsumerRecord<byte[], byte[]>> records(String bootstrap, String topic) {
         Properties props = new Properties();

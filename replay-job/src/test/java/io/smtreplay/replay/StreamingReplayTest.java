@@ -12,6 +12,7 @@ import io.smtreplay.profile.CostProfile;
 import io.smtreplay.profile.CostProfiles;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.kafka.local.InProcessKafka;
+import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.kafka.ExitEventProducer;
 import io.smtreplay.ingest.SynthInput;
 import io.smtreplay.kafka.CommittedTopic;
@@ -123,18 +124,41 @@ class StreamingReplayTest {
 
     @Test
     void inputShuffledWithinTheBoundGivesTheSameResults() throws Exception {
+        List<ExitEvent> shuffled = shuffledWithin(input.events(), BOUND.dividedBy(2));
+        List<AppSpeedup> results = run(Topics.prefixed("shuffled-"), shuffled, new ExitEventRecordDeserializer(), 2_000);
+        assertEquals(sorted(inOrder()), sorted(results));
+    }
+
+    /**
+     * The batched topic replays to exactly the per-event topic's results: small batches, so that
+     * each vCPU has many and they span release ticks and windows; and in order, shuffled within
+     * what the bound leaves after the linger, and with both record kinds on one topic.
+     */
+    @Test
+    void batchesGiveTheSameResultsAsOneRecordPerEvent() throws Exception {
+        ExitEventBatcher.BatchSettings batching = new ExitEventBatcher.BatchSettings(64, BOUND.dividedBy(4), false);
+        assertEquals(sorted(inOrder()), sorted(run(Topics.prefixed("batched-"), List.of(new Part(batching, input.events())))));
+
+        List<ExitEvent> shuffled = shuffledWithin(input.events(), BOUND.dividedBy(2));
+        assertEquals(sorted(inOrder()), sorted(run(Topics.prefixed("batched-shuffled-"), List.of(new Part(batching, shuffled)))));
+
+        List<ExitEvent> events = input.events();
+        int half = events.size() / 2;
+        assertEquals(sorted(inOrder()), sorted(run(Topics.prefixed("mixed-"), List.of(
+                new Part(ExitEventBatcher.BatchSettings.RECORD_PER_EVENT, events.subList(0, half)),
+                new Part(ExitEventBatcher.BatchSettings.DEFAULT.lingerAtMost(BOUND.dividedBy(2)), events.subList(half, events.size()))))));
+    }
+
+    private static List<ExitEvent> shuffledWithin(List<ExitEvent> events, Duration by) {
         Random random = new Random(42);
         List<long[]> keys = new ArrayList<>();
-        List<ExitEvent> events = input.events();
         for (int i = 0; i < events.size(); i++) {
-            keys.add(new long[] {events.get(i).getTimestampNs() + random.nextLong(BOUND.toNanos() / 2), i});
+            keys.add(new long[] {events.get(i).getTimestampNs() + random.nextLong(by.toNanos()), i});
         }
         keys.sort(Comparator.comparingLong(k -> k[0]));
         List<ExitEvent> shuffled = keys.stream().map(k -> events.get((int) k[1])).toList();
         assertNotEquals(events, shuffled, "the shuffle moves events");
-
-        List<AppSpeedup> results = run(Topics.prefixed("shuffled-"), shuffled, new ExitEventRecordDeserializer(), 2_000);
-        assertEquals(sorted(inOrder()), sorted(results));
+        return shuffled;
     }
 
     @Test
@@ -203,15 +227,31 @@ class StreamingReplayTest {
         return run(topics, events, List.of(), deserializer, checkpointMs, topics.exits() + "-job").results();
     }
 
+    /** The events published in parts, each part in its own form (batches or one record per event), in order. */
+    private static List<AppSpeedup> run(Topics topics, List<Part> parts) throws Exception {
+        return runParts(topics, parts, List.of(), new ExitEventRecordDeserializer(), 2_000, topics.exits() + "-job").results();
+    }
+
+    /** Events to publish with one batching. */
+    private record Part(ExitEventBatcher.BatchSettings batching, List<ExitEvent> events) {
+    }
+
+    private static Run run(Topics requested, List<ExitEvent> events, List<byte[]> raw,
+                           KafkaRecordDeserializationSchema<SourceRecord> deserializer, long checkpointMs,
+                           String group) throws Exception {
+        return runParts(requested, List.of(new Part(ExitEventBatcher.BatchSettings.RECORD_PER_EVENT, events)), raw, deserializer,
+                checkpointMs, group);
+    }
+
     /** What one job run committed, and on which topics (see {@link #publish}). */
     private record Run(Topics topics, List<AppSpeedup> results) {
     }
 
     /** @param raw records published after the events as they are (null: a record without value) */
-    private static Run run(Topics requested, List<ExitEvent> events, List<byte[]> raw,
+    private static Run runParts(Topics requested, List<Part> parts, List<byte[]> raw,
                            KafkaRecordDeserializationSchema<SourceRecord> deserializer, long checkpointMs,
                            String group) throws Exception {
-        Topics topics = publish(requested, events, raw);
+        Topics topics = publish(requested, parts, raw);
         ReplaySettings settings = new ReplaySettings(new Projector(SmtConfiguration.NAMED, profile), profile.name(),
                 WINDOW, BOUND, SOURCE_IDLENESS, Duration.ofSeconds(60), 2, Duration.ofMillis(checkpointMs));
         KafkaEndpoints io = new KafkaEndpoints(kafka.bootstrapServers(), topics, group);
@@ -232,19 +272,25 @@ class StreamingReplayTest {
      * what the tests check, so the input then goes, whole, to fresh topics once more: never a
      * partial input, never records twice on one topic.
      */
-    private static Topics publish(Topics topics, List<ExitEvent> events, List<byte[]> raw) throws Exception {
+    private static Topics publish(Topics topics, List<Part> parts, List<byte[]> raw) throws Exception {
         for (int attempt = 1; ; attempt++) {
             Topics t = attempt == 1 ? topics : new Topics(topics.exits() + "-" + attempt,
                     topics.deadLetters() + "-" + attempt, topics.speedups() + "-" + attempt);
             kafka.createTopics(t.partitions(2));
             long start = System.nanoTime();
             try {
+                for (Part part : parts) {
+                    try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), t.exits(), part.batching())) {
+                        part.events().forEach(producer::publish);
+                        producer.flush();
+                    }
+                }
                 try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), t.exits())) {
-                    events.forEach(producer::publish);
                     raw.forEach(value -> producer.publishRaw(null, value));
                     producer.flush();
                 }
-                System.err.printf("%s: published %d records in %.1f s%n", t.exits(), events.size() + raw.size(),
+                System.err.printf("%s: published %d events and %d raw records in %.1f s%n", t.exits(),
+                        parts.stream().mapToInt(p -> p.events().size()).sum(), raw.size(),
                         (System.nanoTime() - start) / 1e9);
                 return t;
             } catch (IllegalStateException stalled) {

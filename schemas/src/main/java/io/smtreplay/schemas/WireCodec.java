@@ -91,6 +91,11 @@ public final class WireCodec<T extends SpecificRecord> {
         }
     }
 
+    /** Batches of one vCPU's events, on the same topic as {@link #exitEvents()} (docs/wire.md). */
+    public static WireCodec<ExitEventBatch> exitEventBatches() {
+        return new WireCodec<>(ExitEventBatch.getClassSchema(), List.of());
+    }
+
     public static WireCodec<RejectedLine> rejectedLines() {
         return new WireCodec<>(RejectedLine.getClassSchema(), List.of());
     }
@@ -107,6 +112,26 @@ public final class WireCodec<T extends SpecificRecord> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode " + record.getSchema().getFullName(), e);
         }
+    }
+
+    /**
+     * True when {@code bytes} is a single-object message of a writer schema this codec knows: how a
+     * reader of a topic carrying two record types tells them apart without decoding.
+     */
+    public boolean knows(byte[] bytes) {
+        return bytes != null && bytes.length >= HEADER_LENGTH && bytes[0] == (byte) 0xC3 && bytes[1] == (byte) 0x01
+                && store.findByFingerprint(fingerprint(bytes)) != null;
+    }
+
+    /** True when {@code bytes} was written with exactly this process's schema (no resolution needed). */
+    public boolean writtenByThisSchema(byte[] bytes) {
+        return bytes != null && bytes.length >= HEADER_LENGTH
+                && java.util.Arrays.equals(bytes, 0, HEADER_LENGTH, header, 0, HEADER_LENGTH);
+    }
+
+    /** Where the Avro body of a single-object message starts. */
+    public static int bodyOffset() {
+        return HEADER_LENGTH;
     }
 
     static byte[] singleObjectHeader(Schema schema) {

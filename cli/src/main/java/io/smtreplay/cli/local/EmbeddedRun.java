@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import io.smtreplay.kafka.CommittedTopic;
+import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.kafka.ExitEventProducer;
 import io.smtreplay.kafka.local.InProcessKafka;
 
@@ -70,11 +71,21 @@ public final class EmbeddedRun implements AutoCloseable {
     }
 
     /**
+     * The batching of a local run: the defaults, with the linger at most half the replay's
+     * out-of-orderness, so batching never makes an event late and half the bound is left for the
+     * input's own disorder.
+     */
+    public static ExitEventBatcher.BatchSettings batching(ReplaySettings settings) {
+        return ExitEventBatcher.BatchSettings.DEFAULT.lingerAtMost(settings.outOfOrderness().dividedBy(2));
+    }
+
+    /**
      * Publishes trace files, streamed and merged in time order (each file its own host, its app
      * by {@link Labels#appOfFile}), refused lines to the dead-letter topic.
      */
-    public List<ReadSummary> publishFiles(List<Path> files) throws IOException, InterruptedException {
-        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits())) {
+    public List<ReadSummary> publishFiles(List<Path> files, ExitEventBatcher.BatchSettings batching)
+            throws IOException, InterruptedException {
+        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits(), batching)) {
             List<ReadSummary> read = ParallelTraceReader.readTimeMerged(files.stream().map(Path::toString).toList(),
                     file -> new TraceRecordSink() {
                         private final Labels labels = new Labels(Path.of(file).getFileName().toString(), null,
@@ -96,8 +107,8 @@ public final class EmbeddedRun implements AutoCloseable {
     }
 
     /** Publishes a synthesized input's events, in time order. */
-    public void publish(SynthInput input) {
-        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits())) {
+    public void publish(SynthInput input, ExitEventBatcher.BatchSettings batching) {
+        try (ExitEventProducer producer = new ExitEventProducer(kafka.bootstrapServers(), Topics.DEFAULT.exits(), batching)) {
             input.events().forEach(producer::publish);
             producer.flush();
         }

@@ -58,6 +58,16 @@ final class Refuser {
         }
     }
 
+    /** Every event of the record (one, or a batch's), or null after refusing the record as {@link #decodeOrRefuse} does. */
+    java.util.List<ExitEvent> decodeEventsOrRefuse(WireExit exit, Consumer<RejectedLine> sideOutput) {
+        try {
+            return exit.decodeEvents();
+        } catch (WireCodec.WireFormatException e) {
+            refuse(ExitEventRecordDeserializer.undecodable(exit.origin(), e, exit.message), sideOutput);
+            return null;
+        }
+    }
+
     private Counter counter(String stage, String reason) {
         return metrics.counter(ReplayMetrics.RECORDS_REFUSED_TOTAL, "stage", stage, "reason", reason);
     }

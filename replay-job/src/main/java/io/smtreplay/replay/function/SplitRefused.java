@@ -7,6 +7,7 @@ import io.smtreplay.replay.wire.SourceRecord;
 import io.smtreplay.replay.wire.WireExit;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -40,15 +41,17 @@ public final class SplitRefused extends ProcessFunction<SourceRecord, WireExit> 
             refuser.refuse(record.rejected, refused);
             return;
         }
-        // rare: the refusal keeps the whole event, so decode it here
-        ExitEvent e = refuser.decodeOrRefuse(exit, refused);
-        if (e == null) {
+        // rare: the refusal keeps the whole event, so decode it here (each of a batch's)
+        List<ExitEvent> events = refuser.decodeEventsOrRefuse(exit, refused);
+        if (events == null) {
             return;
         }
-        if (!exit.hasTimestamp()) {
-            refuser.refuse(Refusals.of(e, RefusalReason.NO_TIMESTAMP, "event time needs a timestamp"), refused);
-        } else {
-            refuser.refuse(Refusals.of(e, RefusalReason.NO_THREAD, "no vCPU thread id on the line"), refused);
+        for (ExitEvent e : events) {
+            if (!exit.hasTimestamp()) {
+                refuser.refuse(Refusals.of(e, RefusalReason.NO_TIMESTAMP, "event time needs a timestamp"), refused);
+            } else {
+                refuser.refuse(Refusals.of(e, RefusalReason.NO_THREAD, "no vCPU thread id on the line"), refused);
+            }
         }
     }
 }

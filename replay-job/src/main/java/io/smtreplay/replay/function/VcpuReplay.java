@@ -6,7 +6,6 @@ import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.EpisodeTracker;
 import io.smtreplay.episode.GuestInterval;
-import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.replay.wire.WireExit;
@@ -14,7 +13,6 @@ import io.smtreplay.replay.wire.WireExitTypeInfo;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +24,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -34,8 +33,13 @@ import org.apache.flink.util.Collector;
  * and pre-aggregates what it reconstructs per event-time window with the model's {@link Projector}.
  *
  * <ul>
- *   <li>Events arrive as the topic's message bytes ({@link WireExit}) and are decoded here, once,
- *       when released; one that does not decode is refused ({@code decode}, {@code undecodable}).</li>
+ *   <li>Events arrive as the topic's message bytes ({@link WireExit}), one event or a batch of
+ *       this vCPU's, and are decoded here, once, when released: a batch into primitive columns
+ *       fed to the tracker without an object per event ({@link TickRun}, {@link DecodedBatch}).
+ *       A record that does not decode is refused ({@code decode}, {@code undecodable}).</li>
+ *   <li>A batch waits at the tick of its oldest event not yet replayed; each tick replays its
+ *       part, merged with the tick's other records in trace order, so a batched topic replays
+ *       exactly as the same events one record each.</li>
  *   <li>Events wait in keyed state, grouped by release tick (a short span of trace time that
  *       divides the window), until the watermark passes the tick's end; then the tick's events go
  *       to the tracker sorted by (timestamp, sequence): input shuffled within the out-of-orderness
@@ -65,10 +69,6 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
     private final long windowNs;
     private final long tickNs;
     private final long idleNs;
-
-    /** Trace order: timestamp, then the event's number in its source (equal timestamps are common). */
-    private static final Comparator<ExitEvent> TRACE_ORDER = Comparator.comparingLong(ExitEvent::getTimestampNs)
-            .thenComparingLong(ExitEvent::getSequence);
 
     /** Release tick end -> the events of that tick, in arrival order, as the topic's bytes. */
     private transient MapState<Long, List<WireExit>> pending;
@@ -113,18 +113,58 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
     @Override
     public void processElement(WireExit exit, Context ctx, Collector<VcpuWindow> out) throws Exception {
         long ts = exit.timestampNs;
-        if (ts <= ctx.timerService().currentWatermark()) {
-            refuseLate(exit, ctx);
-            return;
+        long watermark = ctx.timerService().currentWatermark();
+        if (ts <= watermark) {
+            if (!exit.isBatch()) {
+                refuseLate(exit, ctx);
+                return;
+            }
+            exit = withoutLateEvents(exit, ctx);
+            if (exit == null) {
+                return;
+            }
+            ts = exit.timestampNs;
         }
-        long tick = tickEnd(ts);
+        // a batch waits at the tick of its oldest event and moves on, tick by tick, as they are replayed
+        addPending(tickEnd(ts), exit, ctx.timerService());
+    }
+
+    private void addPending(long tick, WireExit exit, TimerService timers) throws Exception {
         List<WireExit> inTick = pending.get(tick);
         if (inTick == null) {
             inTick = new ArrayList<>(8);
-            ctx.timerService().registerEventTimeTimer(tick);
+            timers.registerEventTimeTimer(tick);
         }
         inTick.add(exit);
         pending.put(tick, inTick);
+    }
+
+    /**
+     * A batch with events behind the watermark (rare: a batch reaches back at most the producer's
+     * linger): those are refused as late, each, as the per-event path would; the rest go on as a
+     * batch of their own, or null when none is left.
+     */
+    private WireExit withoutLateEvents(WireExit batch, Context ctx) {
+        Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
+        List<ExitEvent> events = refuser.decodeEventsOrRefuse(batch, refused);
+        if (events == null) {
+            return null;
+        }
+        long watermark = ctx.timerService().currentWatermark();
+        List<ExitEvent> onTime = new ArrayList<>(events.size());
+        for (ExitEvent e : events) {
+            if (e.getTimestampNs() <= watermark) {
+                refuser.refuse(Refusals.of(e, RefusalReason.LATE, lateDetail(watermark)), refused);
+                lateWindows.refused(String.valueOf(e.getApp()), e.getTimestampNs(), watermark);
+            } else {
+                onTime.add(e);
+            }
+        }
+        return onTime.isEmpty() ? null : batch.withBatchOf(onTime);
+    }
+
+    private static String lateDetail(long watermark) {
+        return "behind the watermark (" + watermark + " ns): later than the out-of-orderness bound";
     }
 
     /** One refusal per record: a late message that does not decode is refused as undecodable only. */
@@ -133,8 +173,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         ExitEvent event = refuser.decodeOrRefuse(exit, refused);
         if (event != null) {
             long watermark = ctx.timerService().currentWatermark();
-            refuser.refuse(Refusals.of(event, RefusalReason.LATE, "behind the watermark (" + watermark
-                    + " ns): later than the out-of-orderness bound"), refused);
+            refuser.refuse(Refusals.of(event, RefusalReason.LATE, lateDetail(watermark)), refused);
             lateWindows.refused(String.valueOf(event.getApp()), event.getTimestampNs(), watermark);
         }
     }
@@ -145,18 +184,10 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         List<WireExit> exits = pending.get(ts);
         if (exits != null) {
             pending.remove(ts);
-            List<ExitEvent> events = new ArrayList<>(exits.size());
-            Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
-            for (WireExit exit : exits) {
-                ExitEvent event = refuser.decodeOrRefuse(exit, refused);
-                if (event != null) {
-                    events.add(event);
-                }
-            }
             if (state == null) {
                 state = new VcpuState();
             }
-            replay(events, state, ctx);
+            replayTick(ts, exits, state, ctx);
         }
         if (state == null) {
             return;
@@ -177,32 +208,60 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         }
     }
 
-    private void replay(List<ExitEvent> events, VcpuState state, OnTimerContext ctx) {
-        if (events.size() > 1) {
-            events.sort(TRACE_ORDER);
+    /**
+     * Replays the events of the tick ending at {@code tick}: single events and the tick's part of
+     * each batch, merged in trace order (timestamp, sequence; ties in arrival order), exactly the
+     * order a stable sort of the same events one record each gives. A batch with events in later
+     * ticks waits again at the next of them.
+     */
+    private void replayTick(long tick, List<WireExit> exits, VcpuState state, OnTimerContext ctx) throws Exception {
+        Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
+        TickRun[] runs = new TickRun[exits.size()];
+        int live = 0;
+        for (int arrival = 0; arrival < exits.size(); arrival++) {
+            TickRun run = TickRun.of(exits.get(arrival), arrival, tick - tickNs + 1, tick, refuser, refused);
+            if (run != null) {
+                runs[live++] = run;
+            }
         }
         Recorder recorder = null;
-        for (ExitEvent e : events) {
-            long ts = e.getTimestampNs();
+        while (true) {
+            TickRun next = null;
+            for (int i = 0; i < live; i++) {
+                if (runs[i].hasNext() && (next == null || runs[i].before(next))) {
+                    next = runs[i];
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            long ts = next.timestampNs();
             if (recorder == null || recorder.windowStart != windowStart(ts)) {
                 recorder = new Recorder(state, ts, ctx);
             }
-            if (ExitEventMapping.isEventsLost(e)) {
+            if (next.atEventsLost()) {
                 // the agent lost events of the CPU this vCPU last ran on: its open episode is not
                 // whole; it closes as EVENTS_LOST, as the offline projector closes it (TraceProjector#eventsLost)
                 if (state.tracker != null) {
                     state.tracker.eventsLost(recorder);
                 }
+                next.skip();
                 continue;
             }
             if (state.tracker == null) {
-                state.tracker = new EpisodeTracker(e.getThreadId());
+                state.tracker = new EpisodeTracker(next.exit.threadId);
             }
-            state.app = e.getApp();
-            state.tracker.accept(ExitEventMapping.fromAvro(e), recorder);
+            state.app = next.app();
+            next.replayInto(state.tracker, recorder);
             state.lastEventNs = Math.max(state.lastEventNs, ts);
         }
-        if (state.idleTimerNs == Long.MIN_VALUE) {
+        for (int i = 0; i < live; i++) {
+            long later = runs[i].nextTimestampNs();
+            if (later != Long.MIN_VALUE) {
+                addPending(tickEnd(later), runs[i].exit, ctx.timerService());
+            }
+        }
+        if (state.idleTimerNs == Long.MIN_VALUE && live > 0) {
             armIdleTimer(state, ctx);
         }
     }

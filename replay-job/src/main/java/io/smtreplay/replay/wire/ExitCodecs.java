@@ -1,6 +1,7 @@
 package io.smtreplay.replay.wire;
 
 import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.ExitEventBatch;
 import io.smtreplay.schemas.WireCodec;
 
 /**
@@ -10,6 +11,8 @@ import io.smtreplay.schemas.WireCodec;
 final class ExitCodecs {
 
     static final WireCodec<ExitEvent> EVENTS = WireCodec.exitEvents();
+    /** The same topic's batches of one vCPU's events (docs/wire.md). */
+    static final WireCodec<ExitEventBatch> BATCHES = WireCodec.exitEventBatches();
     /** What the source reads of each message: the vCPU key and event time; the rest is skipped. */
     static final WireCodec<ExitEvent>.Projection ROUTING = EVENTS.projection("host", "threadId", "timestampNs");
     /** The routing fields' positions in the records read (a lookup by name hashes the name each time). */

@@ -2,6 +2,7 @@ package io.smtreplay.replay.wire;
 
 import io.smtreplay.trace.RefusalReason;
 
+import io.smtreplay.schemas.ExitBatchColumns;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
 import java.util.Base64;
@@ -12,8 +13,8 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Reads the exits topic: each message's routing fields (vCPU thread, event time) are read, the
- * rest skipped, and the message passed on whole as a {@link WireExit}. Bytes that are not an
+ * Reads the exits topic, both its record types (ExitEvent, ExitEventBatch; docs/wire.md): each
+ * message's routing fields (vCPU thread, event time; a batch's oldest) are read, the rest skipped, and the message passed on whole as a {@link WireExit}. Bytes that are not an
  * {@code ExitEvent} of a known schema never fail the job: they become a {@link RejectedLine} of
  * stage {@code decode}, keeping the bytes (base64) and where they were (topic/partition/offset),
  * for the dead-letter topic.
@@ -24,6 +25,8 @@ public final class ExitEventRecordDeserializer implements KafkaRecordDeserializa
 
     /** Read into again for every message: only its three fields are kept. */
     private transient GenericRecord routing;
+    /** Likewise for batches: only their header is read. */
+    private transient ExitBatchColumns batchHeader;
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceRecord> out) {
@@ -32,17 +35,28 @@ public final class ExitEventRecordDeserializer implements KafkaRecordDeserializa
             out.collect(SourceRecord.refused(refusal(origin(record), RefusalReason.NO_VALUE, "record without a value (tombstone)", "")));
             return;
         }
+        WireExit exit = new WireExit();
         try {
-            routing = ExitCodecs.ROUTING.decode(value, routing);
+            if (ExitCodecs.BATCHES.knows(value)) {
+                // a batch is routed by its vCPU and its oldest event: no event is decoded here
+                if (batchHeader == null) {
+                    batchHeader = WireExit.batchReader();
+                }
+                batchHeader.readHeader(value);
+                exit.threadId = batchHeader.threadId();
+                exit.vcpuKey = batchHeader.host() + "/" + exit.threadId;
+                exit.timestampNs = batchHeader.minTimestampNs();
+            } else {
+                routing = ExitCodecs.ROUTING.decode(value, routing);
+                exit.threadId = (Integer) routing.get(ExitCodecs.ROUTING_THREAD);
+                exit.vcpuKey = routing.get(ExitCodecs.ROUTING_HOST) + "/" + exit.threadId;
+                Object ts = routing.get(ExitCodecs.ROUTING_TIMESTAMP);
+                exit.timestampNs = ts == null ? WireExit.NO_TIMESTAMP : (Long) ts;
+            }
         } catch (WireCodec.WireFormatException e) {
             out.collect(SourceRecord.refused(undecodable(origin(record), e, value)));
             return;
         }
-        WireExit exit = new WireExit();
-        exit.threadId = (Integer) routing.get(ExitCodecs.ROUTING_THREAD);
-        exit.vcpuKey = routing.get(ExitCodecs.ROUTING_HOST) + "/" + exit.threadId;
-        Object ts = routing.get(ExitCodecs.ROUTING_TIMESTAMP);
-        exit.timestampNs = ts == null ? WireExit.NO_TIMESTAMP : (Long) ts;
         exit.message = value;
         exit.topic = record.topic();
         exit.partition = record.partition();

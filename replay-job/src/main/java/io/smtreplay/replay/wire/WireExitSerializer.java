@@ -43,6 +43,7 @@ public final class WireExitSerializer extends TypeSerializer<WireExit> {
         to.topic = from.topic;
         to.partition = from.partition;
         to.offset = from.offset;
+        to.decoded = from.decoded;
         return to;
     }
 

@@ -208,16 +208,73 @@ class VcpuReplayTest {
     }
 
     /**
-     * Replays {@code input} with the watermark following them, then to the end of input; after
-     * event {@code cut} (-1: never) the operator is snapshotted and the rest goes to a new one
-     * restored from that snapshot. Returns what both emitted.
+     * Batches, each spanning several release ticks and some windows' ends, replay to the per-event
+     * windows, also restored from snapshots taken while a batch was half replayed (its decoded
+     * columns are not in the snapshot: the restored operator decodes it again and goes on at the
+     * first event it had not replayed).
      */
+    @Test
+    void batchesReplayAsTheirEventsDoAlsoAfterARestoreInsideABatch() throws Exception {
+        List<String> uninterrupted = windows(replayRestoringAfter(events, -1));
+        for (int batch : List.of(7, 200)) {
+            assertEquals(uninterrupted, windows(replayRestoringAfter(events, -1, batch)), "batches of " + batch);
+            for (int cut = 0; cut < events.size() / batch; cut += Math.max(1, 97 / batch)) {
+                assertEquals(uninterrupted, windows(replayRestoringAfter(events, cut, batch)),
+                        "batches of " + batch + ", restored after batch " + cut);
+            }
+        }
+    }
+
+    /** A batch reaching behind the watermark: each event there is refused as late, the rest replayed. */
+    @Test
+    void eventsOfABatchBehindTheWatermarkAreRefusedEachAsLate() throws Exception {
+        var harness = harness();
+        List<ExitEvent> batch = events.subList(0, 40);
+        long watermark = batch.get(19).getTimestampNs();
+        ExitEvent ahead = events.get(100);
+        send(harness, CODEC.encode(ahead), ahead.getTimestampNs());
+        harness.processWatermark(watermark);
+        send(harness, batchOf(batch), batch.get(0).getTimestampNs());
+
+        List<ExitEvent> behind = batch.stream().filter(e -> e.getTimestampNs() <= watermark).toList();
+        List<RejectedLine> refused = refusals(harness);
+        assertEquals(behind.size(), refused.size(), refused.toString());
+        for (int i = 0; i < behind.size(); i++) {
+            assertEquals("replay/late", refused.get(i).getStage() + "/" + refused.get(i).getReason());
+            assertEquals(behind.get(i).getLineNumber(), refused.get(i).getLineNumber());
+            assertEquals(behind.get(i).getTracepoint() + ": " + behind.get(i).getPayload(), refused.get(i).getLine());
+        }
+        harness.processWatermark(Long.MAX_VALUE);
+        long replayed = harness.extractOutputValues().stream().mapToLong(w -> w.projection.episodes().episodes()).sum();
+        assertTrue(replayed > 0, "the batch's events ahead of the watermark are replayed");
+        harness.close();
+    }
+
+    private static byte[] batchOf(List<ExitEvent> batch) {
+        io.smtreplay.schemas.ExitEventBatchBuilder builder = new io.smtreplay.schemas.ExitEventBatchBuilder();
+        batch.forEach(builder::add);
+        return WireCodec.exitEventBatches().encode(builder.build());
+    }
+
     private static List<StreamRecord<VcpuWindow>> replayRestoringAfter(List<ExitEvent> input, int cut) throws Exception {
+        return replayRestoringAfter(input, cut, 1);
+    }
+
+    /**
+     * Replays {@code input} with the watermark following them, then to the end of input; after
+     * record {@code cut} (-1: never) the operator is snapshotted and the rest goes to a new one
+     * restored from that snapshot. Returns what both emitted. With {@code batch} over 1, the input
+     * goes as batches of that many events, each at its oldest event's time, the watermark
+     * following its newest.
+     */
+    private static List<StreamRecord<VcpuWindow>> replayRestoringAfter(List<ExitEvent> input, int cut, int batch)
+            throws Exception {
         List<StreamRecord<VcpuWindow>> out = new ArrayList<>();
         var harness = harness(null);
-        for (int i = 0; i < input.size(); i++) {
-            ExitEvent e = input.get(i);
-            send(harness, CODEC.encode(e), e.getTimestampNs());
+        for (int i = 0; i * batch < input.size(); i++) {
+            List<ExitEvent> records = input.subList(i * batch, Math.min(input.size(), (i + 1) * batch));
+            ExitEvent e = records.get(records.size() - 1);
+            send(harness, batch == 1 ? CODEC.encode(e) : batchOf(records), records.get(0).getTimestampNs());
             harness.processWatermark(e.getTimestampNs() - OUT_OF_ORDERNESS_NS);
             if (i == cut) {
                 OperatorSubtaskState snapshot = harness.snapshot(1, 1);

@@ -1,0 +1,218 @@
+package io.smtreplay.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.smtreplay.trace.TraceEvent;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.junit.jupiter.api.Test;
+
+class ExitEventBatchTest {
+
+    /** Events of one vCPU with every optional field both set and absent, timestamps not monotone. */
+    static List<ExitEvent> sampleEvents() {
+        ExitEvent base = WireCodecTest.sampleExit();
+        List<ExitEvent> events = new ArrayList<>();
+        events.add(base);
+        events.add(ExitEvent.newBuilder(base).setTracepoint("kvm_entry").setKind(EventKindCode.ENTRY)
+                .setExitReasonName(null).setExitReasonCode(null).setGuestRip(null).setInfo1(null).setInfo2(null)
+                .setNestedEntry(null).setComm(null).setPayload("vcpu 0, rip 0x1").setTimestampNs(base.getTimestampNs() + 900)
+                .setSequence(43).setLineNumber(47).build());
+        events.add(ExitEvent.newBuilder(base).setTracepoint("kvm_nested_vmexit").setKind(EventKindCode.NESTED_VMEXIT)
+                .setExitReasonName("UNKNOWN(0x99)").setExitReasonCode(null).setExitReasonKnown(false)
+                .setExitReasonFlags(0x80000000L).setIntrInfo(0x80000b0eL).setErrorCode(4L)
+                .setTimestampNs(base.getTimestampNs() + 400).setSequence(44).setLineNumber(48).build());
+        events.add(ExitEvent.newBuilder(base).setIsa(IsaCode.SVM).setPcpu(3).setVcpu(-1)
+                .setTimestampNs(base.getTimestampNs() + 2_000).setSequence(46).setLineNumber(50).build());
+        events.add(ExitEvent.newBuilder(base).setTracepoint("sched_waking").setKind(EventKindCode.SCHED_WAKING)
+                .setExitReasonName(null).setExitReasonCode(null).setNestedEntry(null).setWokenThread(7289)
+                .setTimestampNs(base.getTimestampNs() + 2_100).setSequence(47).setLineNumber(51).build());
+        return events;
+    }
+
+    static byte[] batchOf(List<ExitEvent> events) {
+        ExitEventBatchBuilder builder = new ExitEventBatchBuilder();
+        events.forEach(builder::add);
+        return WireCodec.exitEventBatches().encode(builder.build());
+    }
+
+    @Test
+    void batchCarriesItsEventsLosslessly() {
+        List<ExitEvent> events = sampleEvents();
+        ExitEventBatch decoded = WireCodec.exitEventBatches().decode(batchOf(events));
+        assertEquals(events.size(), decoded.getCount());
+        assertEquals(WireCodecTest.sampleExit().getTimestampNs(), decoded.getMinTimestampNs());
+        assertEquals(events, ExitEventBatches.events(decoded));
+    }
+
+    /**
+     * Where each ExitEvent field lives in a batch. A field added to ExitEvent later fails here until
+     * the batch has a column of the same name (docs/wire.md, "Evolution") and the builder and
+     * {@link ExitEventBatches#events} carry it: a batched topic must not drop it silently.
+     */
+    @Test
+    void everyExitEventFieldHasItsPlaceInTheBatch() {
+        java.util.Map<String, String> stored = java.util.Map.ofEntries(
+                java.util.Map.entry("timestampNs", "timestampDeltaNs"), java.util.Map.entry("sequence", "sequenceDelta"),
+                java.util.Map.entry("lineNumber", "lineNumberDelta"), java.util.Map.entry("comm", "commIndex"),
+                java.util.Map.entry("tracepoint", "tracepointIndex"), java.util.Map.entry("kind", "kindIndex"),
+                java.util.Map.entry("isa", "isaIndex"), java.util.Map.entry("exitReasonName", "reasonIndex"),
+                java.util.Map.entry("exitReasonCode", "reasonIndex"), java.util.Map.entry("exitReasonFlags", "reasonIndex"),
+                java.util.Map.entry("exitReasonKnown", "reasonIndex"));
+        for (Schema.Field f : ExitEvent.getClassSchema().getFields()) {
+            String column = stored.getOrDefault(f.name(), f.name());
+            assertTrue(ExitEventBatch.getClassSchema().getField(column) != null,
+                    "ExitEvent." + f.name() + " has no column " + column + " in ExitEventBatch");
+        }
+    }
+
+    @Test
+    void builderRefusesEventsOfAnotherThreadOrWithoutTime() {
+        ExitEventBatchBuilder builder = new ExitEventBatchBuilder();
+        ExitEvent e = WireCodecTest.sampleExit();
+        builder.add(e);
+        assertFalse(builder.accepts(ExitEvent.newBuilder(e).setThreadId(1).build()));
+        assertFalse(builder.accepts(ExitEvent.newBuilder(e).setSource("other.txt").build()));
+        assertFalse(ExitEventBatchBuilder.batchable(ExitEvent.newBuilder(e).setTimestampNs(null).build()));
+        assertThrows(IllegalArgumentException.class, () -> builder.add(ExitEvent.newBuilder(e).setThreadId(1).build()));
+        builder.build();
+        assertEquals(0, builder.size());
+    }
+
+    /** The job's columns hold exactly what the model would read from each event's TraceEvent. */
+    @Test
+    void columnsHoldWhatTheModelReads() {
+        List<ExitEvent> events = sampleEvents();
+        ExitBatchColumns columns = new ExitBatchColumns(WireCodec.exitEventBatches());
+        for (int pass = 0; pass < 2; pass++) { // the second reuses the arrays
+            columns.read(batchOf(events));
+            assertColumnsMatch(events, columns);
+        }
+        assertEquals("host-a", columns.host());
+        assertEquals(699876, columns.threadId());
+        assertEquals("memcached", columns.app());
+    }
+
+    static void assertColumnsMatch(List<ExitEvent> events, ExitBatchColumns columns) {
+        assertEquals(events.size(), columns.count());
+        for (int i = 0; i < events.size(); i++) {
+            TraceEvent e = ExitEventMapping.fromAvro(events.get(i));
+            assertEquals(e.timestampNs(), columns.timestampNs(i));
+            assertEquals(events.get(i).getSequence(), columns.sequence(i));
+            assertEquals(e.kind(), columns.kind(i));
+            assertEquals(e.reason(), columns.reason(i));
+            assertEquals(e.nestedEntry() != null, columns.hasNestedEntry(i));
+            if (e.nestedEntry() != null) {
+                assertEquals(e.nestedEntry().vmcb(), columns.nestedVmcb(i));
+            }
+        }
+    }
+
+    /** The agent's events-lost mark keeps its kind through a batch: the job closes the open episode on it. */
+    @Test
+    void anEventsLostMarkIsKnownInTheColumns() {
+        ExitEvent mark = ExitEventMapping.eventsLostMark(new io.smtreplay.trace.Labels("host-a", null, "memcached"), 699876, 3,
+                WireCodecTest.sampleExit().getTimestampNs() + 5_000, 17, WireCodecTest.sampleExit().getSource(), 0);
+        List<ExitEvent> events = new ArrayList<>(sampleEvents());
+        events.add(ExitEvent.newBuilder(mark).setVm(events.get(0).getVm()).build());
+        ExitBatchColumns columns = new ExitBatchColumns(WireCodec.exitEventBatches()).read(batchOf(events));
+        int last = events.size() - 1;
+        assertTrue(columns.isEventsLost(last));
+        assertEquals(io.smtreplay.trace.EventKind.OTHER_KVM, columns.kind(last), "no trace event for the tracker");
+        for (int i = 0; i < last; i++) {
+            assertFalse(columns.isEventsLost(i));
+        }
+        assertEquals(events, ExitEventBatches.events(WireCodec.exitEventBatches().decode(batchOf(events))));
+    }
+
+    @Test
+    void corruptBatchesFailWithTheCodecsError() {
+        byte[] bytes = batchOf(sampleEvents());
+        // cut inside the columns the model reads (the reader stops after them, at the payload)
+        byte[] cut = java.util.Arrays.copyOf(bytes, WireCodec.bodyOffset() + 24);
+        ExitBatchColumns columns = new ExitBatchColumns(WireCodec.exitEventBatches());
+        assertThrows(WireCodec.WireFormatException.class, () -> columns.read(cut));
+        assertTrue(WireCodec.exitEventBatches().knows(bytes));
+        assertFalse(WireCodec.exitEvents().knows(bytes), "the two record types have their own fingerprints");
+        assertTrue(WireCodec.exitEvents().knows(WireCodec.exitEvents().encode(WireCodecTest.sampleExit())));
+    }
+
+    /**
+     * A newer writer added a column (an optional field ExitEvent may gain, here {@code cgroupId}) and
+     * a kind this reader does not know: today's reader decodes the rest, the new kind as OTHER_KVM.
+     */
+    @Test
+    void todaysReaderDecodesANewerWritersBatch() throws IOException {
+        Schema newer = withAFutureColumn();
+        List<ExitEvent> events = sampleEvents();
+        GenericRecord record = asNewer(batchOf(events), newer);
+        record.put("cgroupId", new ArrayList<>(java.util.Collections.nCopies(events.size(), 4242)));
+        @SuppressWarnings("unchecked")
+        List<Object> strings = (List<Object>) record.get("strings");
+        int kindOfFirst = (Integer) ((List<?>) record.get("kindIndex")).get(0);
+        strings.set(kindOfFirst, "VCPU_WAKEUP");
+        byte[] bytes = encodeGeneric(newer, record);
+
+        WireCodec<ExitEventBatch> reader = new WireCodec<>(ExitEventBatch.getClassSchema(), List.of(newer));
+        List<ExitEvent> decoded = ExitEventBatches.events(reader.decode(bytes));
+        assertEquals(events.size(), decoded.size());
+        for (int i = 0; i < events.size(); i++) {
+            boolean renamed = i == 0 || events.get(i).getKind() == events.get(0).getKind();
+            ExitEvent expected = renamed ? ExitEvent.newBuilder(events.get(i)).setKind(EventKindCode.OTHER_KVM).build()
+                    : events.get(i);
+            assertEquals(expected, decoded.get(i));
+        }
+        ExitBatchColumns columns = new ExitBatchColumns(reader).read(bytes);
+        assertEquals(io.smtreplay.trace.EventKind.OTHER_KVM, columns.kind(0));
+        assertEquals(events.get(1).getTimestampNs(), columns.timestampNs(1));
+    }
+
+    /** A newer reader of today's batch: the column it added is null (absent), everything else as written. */
+    @Test
+    void newerReaderDecodesTodaysBatchWithTheColumnAbsent() throws IOException {
+        Schema newer = withAFutureColumn();
+        List<ExitEvent> events = sampleEvents();
+        SchemaStore.Cache store = new SchemaStore.Cache();
+        store.addSchema(ExitEventBatch.getClassSchema());
+        GenericRecord decoded = new BinaryMessageDecoder<GenericRecord>(GenericData.get(), newer, store)
+                .decode(batchOf(events), null);
+        assertNull(decoded.get("cgroupId"));
+        assertEquals(events.size(), decoded.get("count"));
+        assertEquals(events.size(), ((List<?>) decoded.get("payload")).size());
+    }
+
+    private static Schema withAFutureColumn() {
+        String json = ExitEventBatch.getClassSchema().toString().replace("\"fields\":[{\"name\":\"host\"",
+                "\"fields\":[{\"name\":\"cgroupId\",\"type\":[\"null\",{\"type\":\"array\",\"items\":[\"null\",\"int\"]}],"
+                        + "\"default\":null},{\"name\":\"host\"");
+        Schema newer = new Schema.Parser().parse(json);
+        assertEquals(ExitEventBatch.getClassSchema().getFields().size() + 1, newer.getFields().size());
+        return newer;
+    }
+
+    private static GenericRecord asNewer(byte[] todays, Schema newer) throws IOException {
+        int body = WireCodec.bodyOffset();
+        return new GenericDatumReader<GenericRecord>(ExitEventBatch.getClassSchema(), newer)
+                .read(null, DecoderFactory.get().binaryDecoder(todays, body, todays.length - body, null));
+    }
+
+    private static byte[] encodeGeneric(Schema schema, GenericRecord record) throws IOException {
+        java.nio.ByteBuffer buffer = new BinaryMessageEncoder<GenericRecord>(GenericData.get(), schema).encode(record);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+}
