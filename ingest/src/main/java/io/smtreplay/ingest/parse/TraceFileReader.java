@@ -6,9 +6,6 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PushbackInputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -35,8 +32,6 @@ public final class TraceFileReader {
     /** The longest line read whole (64 KiB; a trace record has a few hundred bytes). */
     public static final int MAX_LINE_BYTES = 1 << 16;
     private static final int BUFFER_BYTES = 2 * MAX_LINE_BYTES;
-    /** Eight bytes of the read buffer as one long, for the line scan. */
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private TraceFileReader() {
     }
@@ -147,11 +142,6 @@ public final class TraceFileReader {
                 byte[] b = buf;
                 // find the line's end; note whether every byte is printable ASCII or a tab
                 while (i < n) {
-                    // eight bytes at a time while none is a control character, DEL or non-ASCII
-                    if (i + Long.BYTES <= n && onlyPrintableAscii((long) WORDS.get(b, i))) {
-                        i += Long.BYTES;
-                        continue;
-                    }
                     int c = b[i] & 0xFF;
                     if (c < 0x20 || c >= 0x7F) {
                         if (c == '\n' || c == '\r') {
@@ -209,19 +199,6 @@ public final class TraceFileReader {
                 }
                 end += read;
             }
-        }
-
-        /**
-         * Whether each of the word's eight bytes is in 0x20..0x7E. Exact when true (the borrow of
-         * the byte-wise subtraction only spreads above a byte that is itself out of range), so a
-         * false answer merely sends the scan through the bytes one at a time.
-         */
-        private static boolean onlyPrintableAscii(long w) {
-            long high = w & 0x8080808080808080L;
-            long below20 = (w - 0x2020202020202020L) & ~w;
-            long del = w ^ 0x7F7F7F7F7F7F7F7FL;
-            long isDel = (del - 0x0101010101010101L) & ~del;
-            return ((high | below20 | isDel) & 0x8080808080808080L) == 0;
         }
 
         private void lineEnds(int from, int to, boolean plain) {
