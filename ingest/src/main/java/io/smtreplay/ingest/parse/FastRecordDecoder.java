@@ -312,6 +312,9 @@ final class FastRecordDecoder {
         java.util.Arrays.fill(groupStart, -1);
         int open = -1;
         for (int t = 0; t < tokens; t++) {
+            if (PrefixRecognizer.isDigit(b[tokenStart[t]])) {
+                continue; // a number, the most common value, is never a field name: no lookup
+            }
             Integer k = keys.get(b, tokenStart[t], keyEnd(t));
             if (k != null) {
                 if (groupStart[k] >= 0) {
