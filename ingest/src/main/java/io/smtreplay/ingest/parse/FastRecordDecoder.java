@@ -383,10 +383,10 @@ final class FastRecordDecoder {
      * malformed one declines the line even after an earlier one, as the slow path refuses it).
      */
     private boolean firstHex(int which, EventView view, int a, int c, int d, int dIndex) {
-        int[] keys = {a, c, d};
         boolean set = false;
         for (int i = 0; i < 3; i++) {
-            int r = hex(keys[i], i == 2 ? dIndex : 0);
+            // no array of the three keys: it was allocated per call, four times per exit
+            int r = hex(i == 0 ? a : i == 1 ? c : d, i == 2 ? dIndex : 0);
             if (r == MALFORMED) {
                 return false;
             }
