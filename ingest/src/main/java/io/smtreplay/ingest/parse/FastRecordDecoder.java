@@ -78,6 +78,8 @@ final class FastRecordDecoder {
     private final int[] tokenEnd = new int[MAX_TOKENS];
     private final int[] groupStart = new int[Math.max(EXIT_KEY_NAMES.length, NESTED_KEY_NAMES.length)];
     private final int[] groupEnd = new int[groupStart.length];
+    /** A nested entry's rip, vmcb, nested rip, int_ctl, event_inj and guest pgd, as parsed. */
+    private final long[] nestedValues = new long[6];
     private int tokens;
     private byte[] b;
 
@@ -542,35 +544,30 @@ final class FastRecordDecoder {
                 }
             }
         }
-        if (!parseHex(groupStart[N_RIP])) {
+        if (!firstValueHex(N_RIP, 0) || !firstValueHex(vmcb, 1) || !firstValueHex(nestedRip, 2)
+                || !firstValueHex(N_INT_CTL, 3) || !firstValueHex(N_EVENT_INJ, 4)) {
             return false;
         }
-        view.number(EventView.GUEST_RIP, hexValue);
-        if (!parseHex(groupStart[vmcb])) {
-            return false;
-        }
-        long vmcbValue = hexValue;
-        if (!parseHex(groupStart[nestedRip])) {
-            return false;
-        }
-        long nestedRipValue = hexValue;
-        if (!parseHex(groupStart[N_INT_CTL])) {
-            return false;
-        }
-        long intCtl = hexValue;
-        if (!parseHex(groupStart[N_EVENT_INJ])) {
-            return false;
-        }
-        long eventInj = hexValue;
         boolean hasPgd = values(pgd) > 0;
-        if (hasPgd && !parseHex(groupStart[pgd])) {
+        if (hasPgd && !firstValueHex(pgd, 5)) {
             return false;
         }
-        view.nestedEntry(vmcbValue, nestedRipValue, intCtl, eventInj, tdp, hasPgd, hexValue);
+        long[] v = nestedValues;
+        view.number(EventView.GUEST_RIP, v[0]);
+        view.nestedEntry(v[1], v[2], v[3], v[4], tdp, hasPgd, v[5]);
         // the ISA is learnt only once the line is sure to be decoded here (a declined line teaches it on the slow path)
         isa.learn(learnt);
         isa.learn(has(N_VMCS) ? Isa.VMX : has(N_VMCB) ? Isa.SVM : Isa.UNKNOWN);
         view.isa = isa.current();
+        return true;
+    }
+
+    /** The first value of field {@code key} as hex into {@code nestedValues[slot]}; false when it is no hex number. */
+    private boolean firstValueHex(int key, int slot) {
+        if (!parseHex(groupStart[key])) {
+            return false;
+        }
+        nestedValues[slot] = hexValue;
         return true;
     }
 
