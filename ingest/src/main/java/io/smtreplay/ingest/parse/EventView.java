@@ -4,6 +4,7 @@ import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.Isa;
+import io.smtreplay.trace.NestedEntry;
 import io.smtreplay.trace.TraceEvent;
 import java.nio.charset.StandardCharsets;
 
@@ -36,6 +37,14 @@ public final class EventView {
     /** Bit i set: the i-th of guestRip, info1, info2, intrInfo, errorCode was printed. */
     int present;
     final long[] numbers = new long[5];
+    /** A nested entry decoded in place: its fields beyond the guest rip (numbers[GUEST_RIP]). */
+    private boolean nested;
+    private long nestedVmcb;
+    private long nestedRip;
+    private long nestedIntCtl;
+    private long nestedEventInj;
+    private boolean nestedTdp;
+    private Long nestedGuestPgd;
 
     static final int GUEST_RIP = 0;
     static final int INFO1 = 1;
@@ -71,6 +80,18 @@ public final class EventView {
         present = 0;
         reason = null;
         vcpu = -1;
+        nested = false;
+    }
+
+    /** The fields of a nested entry ({@link NestedEntry}, its rip being the guest rip). */
+    void nestedEntry(long vmcb, long nestedRip, long intCtl, long eventInj, boolean tdp, boolean hasGuestPgd, long guestPgd) {
+        nested = true;
+        nestedVmcb = vmcb;
+        this.nestedRip = nestedRip;
+        nestedIntCtl = intCtl;
+        nestedEventInj = eventInj;
+        nestedTdp = tdp;
+        nestedGuestPgd = hasGuestPgd ? guestPgd : null;
     }
 
     void number(int which, long value) {
@@ -127,6 +148,10 @@ public final class EventView {
                     .payload(new String(buf, payloadStart, payloadEnd - payloadStart, StandardCharsets.ISO_8859_1));
             b.guestRip(number(GUEST_RIP)).info1(number(INFO1)).info2(number(INFO2)).intrInfo(number(INTR_INFO))
                     .errorCode(number(ERROR_CODE));
+            if (nested) {
+                b.nestedEntry(new NestedEntry(numbers[GUEST_RIP], nestedVmcb, nestedRip, nestedIntCtl, nestedEventInj,
+                        nestedTdp, nestedGuestPgd));
+            }
             materialized = new ParsedEvent(source, lineNumber, sequence, b.build());
         }
         return materialized;

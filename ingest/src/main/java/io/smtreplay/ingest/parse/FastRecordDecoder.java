@@ -12,8 +12,8 @@ import java.util.Map;
  * prefix, a kvm tracepoint and a payload that is whole by its print format. Field names are
  * matched as bytes, numbers parsed from the bytes, the reason looked up by its bytes once the
  * source's ISA is known; no String is made. Anything else (a wrapped or partial record, a quoted
- * line, an unknown ISA, a field that does not parse, a reason of several words, a nested entry,
- * a repeated field name) is declined, and the caller reads the line on the slow path
+ * line, an unknown ISA, a field that does not parse, a reason of several words, a repeated field
+ * name) is declined, and the caller reads the line on the slow path
  * ({@link TraceLineParser#accept(String)}), which is the authority: this decoder gives exactly
  * what that path would give, or nothing (pinned by the differential test).
  */
@@ -42,10 +42,27 @@ final class FastRecordDecoder {
     private static final int INT_INFO = 12;
     private static final int INT_INFO_ERR = 13;
     private static final ByteKeyMap<Boolean> GENERIC_KEYS = new ByteKeyMap<>(256);
+    private static final ByteKeyMap<Integer> NESTED_KEYS = new ByteKeyMap<>(64);
+    private static final String[] NESTED_KEY_NAMES = {"rip", "vmcb", "vmcs", "nrip", "nested_rip", "int_ctl",
+        "event_inj", "npt", "guest_cr3", "nested_eptp", "nested_cr3"};
+    private static final int N_RIP = 0;
+    private static final int N_VMCB = 1;
+    private static final int N_VMCS = 2;
+    private static final int N_NRIP = 3;
+    private static final int N_NESTED_RIP = 4;
+    private static final int N_INT_CTL = 5;
+    private static final int N_EVENT_INJ = 6;
+    private static final int N_NPT = 7;
+    private static final int N_GUEST_CR3 = 8;
+    private static final int N_NESTED_EPTP = 9;
+    private static final int N_NESTED_CR3 = 10;
 
     static {
         for (int i = 0; i < EXIT_KEY_NAMES.length; i++) {
             EXIT_KEYS.put(EXIT_KEY_NAMES[i], i);
+        }
+        for (int i = 0; i < NESTED_KEY_NAMES.length; i++) {
+            NESTED_KEYS.put(NESTED_KEY_NAMES[i], i);
         }
         for (String k : GenericKvmHandler.KEYS) {
             GENERIC_KEYS.put(k, Boolean.TRUE);
@@ -59,8 +76,10 @@ final class FastRecordDecoder {
     private final Map<Isa, ByteKeyMap<ExitReason>> reasons = new EnumMap<>(Isa.class);
     private final int[] tokenStart = new int[MAX_TOKENS];
     private final int[] tokenEnd = new int[MAX_TOKENS];
-    private final int[] groupStart = new int[EXIT_KEY_NAMES.length];
-    private final int[] groupEnd = new int[EXIT_KEY_NAMES.length];
+    private final int[] groupStart = new int[Math.max(EXIT_KEY_NAMES.length, NESTED_KEY_NAMES.length)];
+    private final int[] groupEnd = new int[groupStart.length];
+    /** A nested entry's rip, vmcb, nested rip, int_ctl, event_inj and guest pgd, as parsed. */
+    private final long[] nestedValues = new long[6];
     private int tokens;
     private byte[] b;
 
@@ -107,7 +126,7 @@ final class FastRecordDecoder {
             case EXIT, NESTED_VMEXIT, NESTED_VMEXIT_INJECT -> exitLike(view);
             case ENTRY -> entry(view);
             case USERSPACE_EXIT -> userspaceExit(view);
-            case NESTED_VMENTER -> false;
+            case NESTED_VMENTER -> nestedEntry(view);
             default -> generic(tp, view);
         };
         if (!ok) {
@@ -286,12 +305,19 @@ final class FastRecordDecoder {
         return true;
     }
 
-    /** Groups the tokens by field name (see {@link PayloadFields}); false on a repeated name. */
     private boolean groupExitFields() {
+        return groupFields(EXIT_KEYS);
+    }
+
+    /** Groups the tokens by field name (see {@link PayloadFields}); false on a repeated name. */
+    private boolean groupFields(ByteKeyMap<Integer> keys) {
         java.util.Arrays.fill(groupStart, -1);
         int open = -1;
         for (int t = 0; t < tokens; t++) {
-            Integer k = EXIT_KEYS.get(b, tokenStart[t], keyEnd(t));
+            if (PrefixRecognizer.isDigit(b[tokenStart[t]])) {
+                continue; // a number, the most common value, is never a field name: no lookup
+            }
+            Integer k = keys.get(b, tokenStart[t], keyEnd(t));
             if (k != null) {
                 if (groupStart[k] >= 0) {
                     return false;
@@ -359,10 +385,10 @@ final class FastRecordDecoder {
      * malformed one declines the line even after an earlier one, as the slow path refuses it).
      */
     private boolean firstHex(int which, EventView view, int a, int c, int d, int dIndex) {
-        int[] keys = {a, c, d};
         boolean set = false;
         for (int i = 0; i < 3; i++) {
-            int r = hex(keys[i], i == 2 ? dIndex : 0);
+            // no array of the three keys: it was allocated per call, four times per exit
+            int r = hex(i == 0 ? a : i == 1 ? c : d, i == 2 ? dIndex : 0);
             if (r == MALFORMED) {
                 return false;
             }
@@ -484,6 +510,65 @@ final class FastRecordDecoder {
 
     private boolean bytesAre(int s, int e, String text) {
         return e - s == text.length() && startsWith(s, e, text);
+    }
+
+    /**
+     * {@code kvm_nested_vmenter} and {@code kvm_nested_vmrun}: see {@link NestedEntryHandler}, whose
+     * rules this follows (complete when a last field has a value; the {@code nested_ept=}/{@code
+     * nested_npt=} flag and {@code vmcs}/{@code vmcb} teach the ISA). Declines what that handler
+     * would refuse (a field missing or not hex), so the refusal keeps its slow-path wording.
+     */
+    private boolean nestedEntry(EventView view) {
+        if (tokens == 0 || !groupFields(NESTED_KEYS)
+                || NESTED_KEYS.get(b, tokenStart[tokens - 1], keyEnd(tokens - 1)) != null) {
+            return false;
+        }
+        if (values(N_NPT) <= 0 && values(N_GUEST_CR3) <= 0 && values(N_NESTED_EPTP) <= 0 && values(N_NESTED_CR3) <= 0) {
+            return false; // not complete by the format: the record may go on on the next line
+        }
+        int vmcb = values(N_VMCS) > 0 ? N_VMCS : N_VMCB;
+        int nestedRip = values(N_NESTED_RIP) > 0 ? N_NESTED_RIP : N_NRIP;
+        int pgd = values(N_NESTED_EPTP) > 0 ? N_NESTED_EPTP : values(N_NESTED_CR3) > 0 ? N_NESTED_CR3 : N_GUEST_CR3;
+        if (values(N_RIP) <= 0 || values(vmcb) <= 0 || values(nestedRip) <= 0 || values(N_INT_CTL) <= 0
+                || values(N_EVENT_INJ) <= 0) {
+            return false;
+        }
+        boolean tdp = values(N_NPT) > 0 && tokenIs(groupStart[N_NPT], "on");
+        Isa learnt = Isa.UNKNOWN;
+        for (int t = 0; t < tokens; t++) {
+            boolean ept = tokenStartsWith(t, "nested_ept=");
+            if (ept || tokenStartsWith(t, "nested_npt=")) {
+                tdp = b[tokenEnd[t] - 2] == '=' && b[tokenEnd[t] - 1] == 'y';
+                if (learnt == Isa.UNKNOWN) {
+                    learnt = ept ? Isa.VMX : Isa.SVM;
+                }
+            }
+        }
+        if (!firstValueHex(N_RIP, 0) || !firstValueHex(vmcb, 1) || !firstValueHex(nestedRip, 2)
+                || !firstValueHex(N_INT_CTL, 3) || !firstValueHex(N_EVENT_INJ, 4)) {
+            return false;
+        }
+        boolean hasPgd = values(pgd) > 0;
+        if (hasPgd && !firstValueHex(pgd, 5)) {
+            return false;
+        }
+        long[] v = nestedValues;
+        view.number(EventView.GUEST_RIP, v[0]);
+        view.nestedEntry(v[1], v[2], v[3], v[4], tdp, hasPgd, v[5]);
+        // the ISA is learnt only once the line is sure to be decoded here (a declined line teaches it on the slow path)
+        isa.learn(learnt);
+        isa.learn(has(N_VMCS) ? Isa.VMX : has(N_VMCB) ? Isa.SVM : Isa.UNKNOWN);
+        view.isa = isa.current();
+        return true;
+    }
+
+    /** The first value of field {@code key} as hex into {@code nestedValues[slot]}; false when it is no hex number. */
+    private boolean firstValueHex(int key, int slot) {
+        if (!parseHex(groupStart[key])) {
+            return false;
+        }
+        nestedValues[slot] = hexValue;
+        return true;
     }
 
     /** {@code kvm_userspace_exit}: see {@link UserspaceExitHandler}. */
