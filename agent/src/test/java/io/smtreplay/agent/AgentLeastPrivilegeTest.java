@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.kafka.local.InProcessKafka;
-import io.smtreplay.schemas.WireCodec;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -85,7 +84,7 @@ class AgentLeastPrivilegeTest {
                 assertTrue(agent.waitFor(3, TimeUnit.MINUTES), "SIGTERM stops the agent");
                 assertEquals(0, agent.exitValue(), Files.readString(kernel.work().resolve("agent.log")));
                 assertFalse(Files.exists(LiveKernel.TRACEFS.resolve("instances").resolve(instance)), "the agent removed its instance");
-                long pio = CommittedTopic.readAll(kafka.bootstrapServers(), "noprivs", WireCodec.exitEvents()).stream()
+                long pio = CommittedTopic.readAllEvents(kafka.bootstrapServers(), "noprivs").stream()
                         .filter(e -> e.getThreadId() == tid && e.getTracepoint().equals("kvm_pio")).count();
                 assertEquals(EXITS, pio, "kvm_pio events of the guest captured with no capability");
             } finally {

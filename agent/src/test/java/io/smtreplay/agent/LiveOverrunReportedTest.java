@@ -40,7 +40,7 @@ class LiveOverrunReportedTest {
                     WireCodec.rejectedLines()).stream().filter(r -> r.getReason().equals("events-lost")).toList();
             assertTrue(!marks.isEmpty(), "lost-event marks on the dead-letter topic");
             // and on the events topic, for the job: one per vCPU thread last seen on the CPU that overran
-            List<ExitEvent> events = CommittedTopic.readAll(kafka.bootstrapServers(), "live-overrun", WireCodec.exitEvents());
+            List<ExitEvent> events = CommittedTopic.readAllEvents(kafka.bootstrapServers(), "live-overrun");
             List<ExitEvent> lostMarks = events.stream().filter(ExitEventMapping::isEventsLost).toList();
             assertTrue(!lostMarks.isEmpty(), "EVENTS_LOST marks on the events topic");
             java.util.Set<Integer> threads = events.stream().filter(e -> !ExitEventMapping.isEventsLost(e))
