@@ -63,6 +63,7 @@ class LabFormatsAgreeTest {
         assertEqualWhereBothPrint(ftrace.intrInfo(), other.intrInfo(), where);
         assertEqualWhereBothPrint(ftrace.errorCode(), other.errorCode(), where);
         assertEqualWhereBothPrint(ftrace.nestedEntry(), other.nestedEntry(), where);
+        assertEquals(ftrace.wokenThread(), other.wokenThread(), where);
         // trace-cmd read the very ring buffer the text came from; perf has its own clock
         // (local_clock), which on the emulated host's unstable TSC drifts from ftrace's by ms
         if (format == TraceFormat.TRACE_CMD) {
