@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * another backend inherits that one's vCPU). When W's wait ends it shrinks by what the chain's vCPU
  * saved since the wait began (one level: the cause's own waits are not followed; W's own doorbell
  * saved nothing while W waited: explained, unchanged). A wait whose waker has no such chain, or with
- * no wake-up event, is held fixed and counted as unexplained. The APIC id is taken to be the vCPU id
+ * no wake-up event, is held fixed and counted as unexplained. A wake-up traced on a vCPU thread
+ * inside its guest is a host interrupt's, not that vCPU's: no cause (see {@code wokenByAnInterrupt}). The APIC id is taken to be the vCPU id
  * printed by {@code kvm_entry}/{@code kvm_exit} (QEMU's default x86 topology). Where a source has
  * {@code sched_waking} (always traced in the waker's context) its {@code sched_wakeup}s are not
  * read: since Linux 4.3 they may be traced on the woken task's CPU, in another thread's context.
