@@ -27,7 +27,7 @@ class ExitEventMappingTest {
     void toAvroSetsEveryFieldOfTheSchema() {
         assertEquals(List.of("host", "vm", "app", "threadId", "comm", "pcpu", "vcpu", "timestampNs", "tracepoint", "kind", "isa",
                         "exitReasonName", "exitReasonCode", "exitReasonFlags", "exitReasonKnown", "guestRip", "info1", "info2",
-                        "intrInfo", "errorCode", "nestedEntry", "payload", "source", "sequence", "lineNumber"),
+                        "intrInfo", "errorCode", "nestedEntry", "payload", "source", "sequence", "lineNumber", "wokenThread"),
                 ExitEvent.getClassSchema().getFields().stream().map(org.apache.avro.Schema.Field::name).toList(),
                 "the fields ExitEventMapping.toAvro sets, one by one");
     }
