@@ -245,6 +245,10 @@ static void setup_vcpu(struct vcpu *v, struct kvm_cpuid2 *cpuid)
 static void *run_vcpu(void *arg)
 {
     struct vcpu *v = arg;
+    /* QEMU's name for a vCPU thread: the scheduler events' filter (as smtreplay agent sets it) keeps it */
+    char name[16];
+    snprintf(name, sizeof name, "CPU %d/KVM", v->index);
+    pthread_setname_np(pthread_self(), name);
     for (;;) {
         if (ioctl(v->fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR) continue;
@@ -292,6 +296,7 @@ static void *run_vcpu(void *arg)
 static void *io_thread(void *arg)
 {
     (void)arg;
+    pthread_setname_np(pthread_self(), "IO doorbell");
     char b;
     while (read(doorbell_pipe[0], &b, 1) == 1) {
         struct kvm_msi msi = { .address_lo = 0xfee00000, .data = VECTOR_MSI };

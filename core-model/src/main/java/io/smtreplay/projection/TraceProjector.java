@@ -36,7 +36,8 @@ import java.util.TreeMap;
  * another backend inherits that one's vCPU). When W's wait ends it shrinks by what the chain's vCPU
  * saved since the wait began (one level: the cause's own waits are not followed; W's own doorbell
  * saved nothing while W waited: explained, unchanged). A wait whose waker has no such chain, or with
- * no wake-up event, is held fixed and counted as unexplained. The APIC id is taken to be the vCPU id
+ * no wake-up event, is held fixed and counted as unexplained. A wake-up traced on a vCPU thread
+ * inside its guest is a host interrupt's, not that vCPU's: no cause (see {@code wokenByAnInterrupt}). The APIC id is taken to be the vCPU id
  * printed by {@code kvm_entry}/{@code kvm_exit} (QEMU's default x86 topology). Where a source has
  * {@code sched_waking} (always traced in the waker's context) its {@code sched_wakeup}s are not
  * read: since Linux 4.3 they may be traced on the woken task's CPU, in another thread's context.
@@ -56,6 +57,8 @@ public final class TraceProjector {
         int vcpuId = -1;
         /** Seen entering or leaving a guest: a vCPU thread, not a backend thread that only injects interrupts. */
         boolean runsGuest;
+        /** Between its {@code kvm_entry} and the next exit: what is traced in its context now is a host interrupt's. */
+        boolean inGuest;
         /** What this thread's complete episodes saved so far, per configuration. */
         final long[] savedNs;
         /** In an idle wait: the other threads' savings when it began; null when not waiting. */
@@ -138,6 +141,9 @@ public final class TraceProjector {
         if (event.pcpu() >= 0) {
             vcpu.lastPcpu = event.pcpu();
         }
+        if (event.kind() == EventKind.ENTRY || event.kind() == EventKind.EXIT || event.kind() == EventKind.NESTED_VMEXIT) {
+            vcpu.inGuest = event.kind() == EventKind.ENTRY;
+        }
         if (event.kind() == EventKind.ENTRY || event.kind() == EventKind.EXIT) {
             vcpu.runsGuest = true;
             if (event.vcpu() >= 0) {
@@ -188,7 +194,7 @@ public final class TraceProjector {
         } else if (sourcesWithWaking.contains(source)) {
             return;
         }
-        Vcpu cause = chainOf(source, event.tid());
+        Vcpu cause = wokenByAnInterrupt(source, event.tid()) ? null : chainOf(source, event.tid());
         VcpuKey wokenKey = new VcpuKey(source, event.wokenThread());
         Vcpu woken = vcpus.get(wokenKey);
         if (woken != null && woken.runsGuest) {
@@ -196,6 +202,17 @@ public final class TraceProjector {
         } else {
             doorbellOf.put(wokenKey, cause);
         }
+    }
+
+    /**
+     * A wake-up traced on a vCPU thread that is in its guest came from a host interrupt taken there
+     * (a timer of another vCPU expiring on that CPU: SVM kernels trace it before the interrupt's
+     * {@code kvm_exit}), not from that vCPU: no cause. VMX kernels trace {@code kvm_exit} before
+     * the interrupt is handled, so there such a wake-up still names the interrupted vCPU.
+     */
+    private boolean wokenByAnInterrupt(String source, int tid) {
+        Vcpu thread = vcpus.get(new VcpuKey(source, tid));
+        return thread != null && thread.inGuest;
     }
 
     /** The vCPU a wake-up from thread {@code tid} stands for: itself if it runs a guest, else the vCPU that woke it; null if none. */

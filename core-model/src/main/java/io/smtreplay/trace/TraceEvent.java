@@ -117,6 +117,7 @@ public record TraceEvent(
 
         public Builder timestampNs(long v) { this.timestampNs = v; return this; }
         public Builder tid(int v) { this.tid = v; return this; }
+        public boolean hasThread() { return tid != NO_TID; }
         public Builder comm(String v) { this.comm = v; return this; }
         public Builder pcpu(int v) { this.pcpu = v; return this; }
         public Builder vcpu(int v) { this.vcpu = v; return this; }

@@ -124,14 +124,28 @@ class BackendWakeUpTest {
         assertEquals(t.waitNs(), t.projectedWaitNs(acc.indexOf("svt-hw")), "it saved nothing while it waited");
     }
 
+    /**
+     * The capture lab's kvm-on-kvm: one vCPU's timer expires on the CPU where the other vCPU's thread
+     * runs its guest, and the wake-up is traced in that thread's context before its {@code kvm_exit}.
+     */
+    @Test
+    void aWakeUpTracedOnAVcpuThreadInItsGuestIsAnInterruptsNotACause() {
+        // the doorbell vCPU is in its guest from 98 µs on (its last entry)
+        ProjectionAccumulator acc = twoVcpus().sched("sched_waking", 100_500, DOORBELL_VCPU, WAITER).replay();
+        assertEquals(acc.total().waitNs(), acc.total().unexplainedWaitNs());
+        BackendWakeUpTest inExit = new BackendWakeUpTest();
+        ProjectionAccumulator fromItsExit = inExit.twoVcpus().sched("sched_waking", 51_500, DOORBELL_VCPU, WAITER).replay();
+        assertEquals(0, fromItsExit.total().unexplainedWaitNs(), "woken from the vCPU's exit handling: its cause");
+    }
+
     @Test
     void whereWakingIsTracedAWakeupFromAnotherContextIsNotACause() {
         // sched_wakeup traced on the woken task's CPU names whatever ran there: with sched_waking present it is not read
-        ProjectionAccumulator acc = twoVcpus().sched("sched_waking", 100_400, BACKEND, WAITER)
-                .sched("sched_wakeup", 100_500, DOORBELL_VCPU, WAITER).replay();
+        ProjectionAccumulator acc = twoVcpus().sched("sched_waking", 51_400, BACKEND, WAITER)
+                .sched("sched_wakeup", 51_500, DOORBELL_VCPU, WAITER).replay();
         assertEquals(acc.total().waitNs(), acc.total().unexplainedWaitNs());
         BackendWakeUpTest alone = new BackendWakeUpTest();
-        ProjectionAccumulator wakeupOnly = alone.twoVcpus().sched("sched_wakeup", 100_500, DOORBELL_VCPU, WAITER).replay();
+        ProjectionAccumulator wakeupOnly = alone.twoVcpus().sched("sched_wakeup", 51_500, DOORBELL_VCPU, WAITER).replay();
         assertEquals(0, wakeupOnly.total().unexplainedWaitNs(), "without sched_waking, sched_wakeup names the waker");
     }
 }

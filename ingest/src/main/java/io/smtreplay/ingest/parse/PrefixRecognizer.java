@@ -1,5 +1,6 @@
 package io.smtreplay.ingest.parse;
 
+import io.smtreplay.trace.TraceEvent;
 import io.smtreplay.trace.TraceFormat;
 
 /**
@@ -115,7 +116,11 @@ final class PrefixRecognizer {
         int tid = parseIntOrMinus(b, digitsStart, end);
         TraceFormat format;
         int commEnd;
-        if (digitsStart > start && b[digitsStart - 1] == '-') {
+        if (isPerfUnknownThread(b, start, digitsStart, end)) {
+            tid = TraceEvent.NO_TID;
+            format = TraceFormat.PERF_SCRIPT;
+            commEnd = trimEnd(b, start, digitsStart - 1);
+        } else if (digitsStart > start && b[digitsStart - 1] == '-') {
             format = TraceFormat.FTRACE;
             commEnd = digitsStart - 1;
         } else if (digitsStart > start && b[digitsStart - 1] == '/') {
@@ -148,6 +153,16 @@ final class PrefixRecognizer {
         scan.eventStart = eventStart;
         scan.timestampOutOfRange = !parseTimestamp(b, tsStart, tsEnd, scan);
         return true;
+    }
+
+    /**
+     * perf's {@code :-1 -1}: a record whose task perf could not name (the kernel gives pid and tid
+     * -1 for a task already unhashed, as in the last {@code sched_switch} of an exiting thread), and
+     * perf prints the comm of an unknown thread as {@code :TID}. The thread is left unknown.
+     */
+    private static boolean isPerfUnknownThread(byte[] b, int start, int digitsStart, int end) {
+        return end - digitsStart == 1 && b[digitsStart] == '1' && digitsStart - 2 > start
+                && b[digitsStart - 1] == '-' && b[digitsStart - 2] == ' ';
     }
 
     /**

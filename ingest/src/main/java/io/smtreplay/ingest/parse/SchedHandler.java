@@ -44,8 +44,33 @@ final class SchedHandler implements TracepointHandler {
 
     @Override
     public void decode(String[] tokens, TraceEvent.Builder event, IsaContext isa) throws MalformedPayloadException {
-        event.wokenThread(wokenThread(String.join(" ", tokens)));
+        String payload = String.join(" ", tokens);
+        event.wokenThread(wokenThread(payload));
+        if (isSwitch && !event.hasThread()) {
+            event.tid(switchedOutThread(payload));
+        }
         event.isa(isa.current());
+    }
+
+    /**
+     * A switch is traced in the context of the task it switches out, so {@code prev_pid} is its
+     * thread where the tool could not print one (perf's {@code :-1 -1} for an exiting thread's last
+     * switch).
+     */
+    private int switchedOutThread(String payload) throws MalformedPayloadException {
+        int at = keyAt(payload, "prev_pid=");
+        if (at < 0) {
+            throw new MalformedPayloadException(RefusalReason.TRUNCATED, tracepoint + " with neither a thread nor a prev_pid");
+        }
+        return PayloadFields.decimal(digitsAt(payload, at + "prev_pid=".length()), "prev_pid");
+    }
+
+    private static String digitsAt(String text, int start) {
+        int end = start;
+        while (end < text.length() && Character.isDigit(text.charAt(end))) {
+            end++;
+        }
+        return text.substring(start, end);
     }
 
     private int wokenThread(String payload) throws MalformedPayloadException {
@@ -60,12 +85,7 @@ final class SchedHandler implements TracepointHandler {
         String key = isSwitch ? "next_pid=" : "pid=";
         int at = keyAt(task, key);
         if (at >= 0) {
-            int start = at + key.length();
-            int end = start;
-            while (end < task.length() && Character.isDigit(task.charAt(end))) {
-                end++;
-            }
-            return PayloadFields.decimal(task.substring(start, end), key);
+            return PayloadFields.decimal(digitsAt(task, at + key.length()), key);
         }
         if (task.contains("=") && !task.contains("success=")) {
             throw new MalformedPayloadException(RefusalReason.TRUNCATED, tracepoint + " without its " + key);

@@ -68,6 +68,27 @@ class SchedEventsTest {
                 .wokenThread());
     }
 
+    /**
+     * perf names no task for the last switch of an exiting thread (the capture lab's, Debian perf
+     * 6.1): pid and tid -1, comm {@code :-1}. The switch ran in prev's context, so prev_pid is its
+     * thread; a plugin-printed one without prev_pid is refused.
+     */
+    @Test
+    void perfScriptSwitchOfAnExitingThreadTakesPrevPid() {
+        TraceEvent sw = onlyEvent("             :-1    -1 [000]     4.961473:                 sched:sched_switch: prev_comm=CPU 0/KVM"
+                + " prev_pid=128 prev_prio=120 prev_state=X ==> next_comm=tinyvmm next_pid=125 next_prio=120");
+        assertEquals(EventKind.SCHED_SWITCH, sw.kind());
+        assertEquals(128, sw.tid());
+        assertEquals(125, sw.wokenThread());
+        assertEquals(0, sw.pcpu());
+        assertEquals(4_961473_000L, sw.timestampNs());
+        assertEquals(RefusalReason.TRUNCATED, onlyRefused("             :-1    -1 [000]     4.961473:                 sched:sched_switch:"
+                + " CPU 0/KVM:128 [120] X ==> tinyvmm:125 [120]").reason());
+        TraceEvent waking = onlyEvent("             :-1    -1 [000]     4.961473: sched:sched_waking: comm=CPU 0/KVM pid=128 prio=120 target_cpu=000");
+        assertEquals(TraceEvent.NO_TID, waking.tid());
+        assertEquals(128, waking.wokenThread());
+    }
+
     @Test
     void otherSchedEventsAndBrokenOnesAreRefusedWithAReason() {
         assertEquals(RefusalReason.NOT_KVM_EVENT,
