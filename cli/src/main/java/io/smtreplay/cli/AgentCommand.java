@@ -102,9 +102,9 @@ public final class AgentCommand implements Callable<Integer> {
                         s.kernelLost()[cpu], s.reportedLost()[cpu]);
             }
         }
-        out.printf("agent: %d records published to %s/%s, %d events lost%n", s.published(), topics.topic, topics.dlqTopic, lost);
+        out.printf("agent: %d Kafka records (event batches and refused lines) published to %s/%s, %d events lost%n", s.published(), topics.topic, topics.dlqTopic, lost);
         if (s.leftInSpool() > 0) {
-            err.printf("smtreplay agent: Kafka did not acknowledge %d records within %s; they stay in %s and are sent at the next start%n",
+            err.printf("smtreplay agent: Kafka did not acknowledge %d records (event batches and refused lines) within %s; they stay in %s and are sent at the next start%n",
                     s.leftInSpool(), deliveryTimeout, spoolDir);
             return CliSupport.ERROR;
         }

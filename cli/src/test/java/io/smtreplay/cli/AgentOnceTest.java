@@ -37,7 +37,7 @@ class AgentOnceTest {
                     "--buffer-kb", "1024");
             long seconds = (System.nanoTime() - start) / 1_000_000_000L;
             assertEquals(0, run.code(), run.err());
-            assertTrue(run.out().matches("(?s).*agent: \\d+ records published to once/once-dlq, 0 events lost\\n"), run.out());
+            assertTrue(run.out().matches("(?s).*agent: \\d+ Kafka records \\(event batches and refused lines\\) published to once/once-dlq, 0 events lost\\n"), run.out());
             assertEquals("", run.err());
             assertTrue(seconds < 120, "--once returned after " + seconds + " s");
             assertFalse(Files.exists(TRACEFS.resolve("instances").resolve("smtreplay-" + ProcessHandle.current().pid())),
