@@ -134,7 +134,7 @@ class MultiProcessClusterTest {
             Path file = dir.resolve(t.workload() + ".txt");
             runToEnd(children.startJava(List.of("-Xmx256m"), classpath, SMTREPLAY,
                     List.of("synth", "--workload", t.workload(), "--isa", t.isa(), "--vcpus", String.valueOf(t.vcpus()),
-                            "--duration", "400ms", "--seed", "7", "--quiet", "-o", file.toString()),
+                            "--duration", "1000ms", "--seed", "7", "--quiet", "-o", file.toString()),
                     dir, dir.resolve(t.workload() + "-synth.out")), "synth " + t.workload(), dir);
             runToEnd(children.startJava(List.of("-Xmx256m"), classpath, SMTREPLAY,
                     List.of("ingest", "--bootstrap", bootstrap, "--host", t.host(), "--app", t.app(), "--partitions", "2",
@@ -145,11 +145,13 @@ class MultiProcessClusterTest {
 
     /**
      * The chart's values for this machine: external Kafka, file:// checkpoints, no Kubernetes HA.
-     * The two traces are ingested one after the other and cover the same 400 ms of trace time, so a
+     * The two traces are ingested one after the other and cover the same 1000 ms of trace time, so a
      * partition holding threads of both goes back in time when the second begins: an
-     * out-of-orderness above the traces' span (1 s) keeps the second's events from being late
+     * out-of-orderness above the traces' span (2 s) keeps the second's events from being late
      * (docs/streaming.md). With the default 50 ms the clean run lost most of memcached's windows
-     * whenever a watermark was emitted between the two (seen in CI).
+     * whenever a watermark was emitted between the two (seen in CI). Checkpoints every 200 ms and a
+     * second of trace each: on batched input the job finished a 400 ms input before its first 1 s
+     * checkpoint, so no TaskManager could be killed mid-run.
      */
     private static Path writeValues(Path work, String bootstrap) throws IOException {
         Path values = work.resolve("values.yaml");
@@ -166,8 +168,8 @@ class MultiProcessClusterTest {
                     savepointDir: %s
                   replay:
                     window: 4ms
-                    outOfOrderness: 1s
-                    checkpointInterval: 1s
+                    outOfOrderness: 2s
+                    checkpointInterval: 200ms
                     idleness: 1s
                   extraArgs: [--bounded]
                 """.formatted(bootstrap, work.resolve("checkpoints").toUri(), work.resolve("savepoints").toUri()));
