@@ -119,14 +119,13 @@ public final class WireCodec<T extends SpecificRecord> {
      * reader of a topic carrying two record types tells them apart without decoding.
      */
     public boolean knows(byte[] bytes) {
-        return bytes != null && bytes.length >= HEADER_LENGTH && bytes[0] == (byte) 0xC3 && bytes[1] == (byte) 0x01
-                && store.findByFingerprint(fingerprint(bytes)) != null;
+        return bytes != null && hasMarker(bytes) && store.findByFingerprint(fingerprint(bytes)) != null;
     }
 
     /** True when {@code bytes} was written with exactly this process's schema (no resolution needed). */
     public boolean writtenByThisSchema(byte[] bytes) {
         return bytes != null && bytes.length >= HEADER_LENGTH
-                && java.util.Arrays.equals(bytes, 0, HEADER_LENGTH, header, 0, HEADER_LENGTH);
+                && Arrays.equals(bytes, 0, HEADER_LENGTH, header, 0, HEADER_LENGTH);
     }
 
     /** Where the Avro body of a single-object message starts. */
@@ -245,8 +244,13 @@ public final class WireCodec<T extends SpecificRecord> {
         }
     }
 
+    /** Long enough for a header, and starting with the single-object marker C3 01. */
+    private static boolean hasMarker(byte[] bytes) {
+        return bytes.length >= HEADER_LENGTH && bytes[0] == (byte) 0xC3 && bytes[1] == (byte) 0x01;
+    }
+
     private static long fingerprint(byte[] bytes) {
-        if (bytes.length < HEADER_LENGTH || bytes[0] != (byte) 0xC3 || bytes[1] != (byte) 0x01) {
+        if (!hasMarker(bytes)) {
             throw new WireFormatException("not a single-object Avro message: no C3 01 marker", null);
         }
         return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
