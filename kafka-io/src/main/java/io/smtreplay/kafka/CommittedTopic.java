@@ -1,5 +1,7 @@
 package io.smtreplay.kafka;
 
+import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.ExitEventBatches;
 import io.smtreplay.schemas.WireCodec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +31,9 @@ public final class CommittedTopic {
     }
 
     /** Every committed event of an exits topic, whichever form carries it (docs/wire.md), in offset order per partition. */
-    public static List<io.smtreplay.schemas.ExitEvent> readAllEvents(String bootstrap, String topic) {
+    public static List<ExitEvent> readAllEvents(String bootstrap, String topic) {
         return records(bootstrap, topic).stream()
-                .flatMap(r -> io.smtreplay.schemas.ExitEventBatches.eventsOf(r.value()).stream()).toList();
+                .flatMap(r -> ExitEventBatches.eventsOf(r.value()).stream()).toList();
     }
 
     /** Every committed record of {@code topic} as it is, up to the end offsets when this is called. */
