@@ -122,7 +122,8 @@ public final class ExitBatchColumns {
                 kindOfString = grow(kindOfString, strings + 1);
                 isaOfString = grow(isaOfString, strings + 1);
                 kindOfString[strings] = (byte) ExitEventBatches.kindCode(s).ordinal();
-                isaOfString[strings] = (byte) ExitEventBatches.isaCode(s).ordinal();
+                // the model's ISA ordinal, as fill() stores it: isa(i) indexes Isa.values()
+                isaOfString[strings] = (byte) Isa.valueOf(ExitEventBatches.isaCode(s).name()).ordinal();
             }
         }
         int reasons = 0;
