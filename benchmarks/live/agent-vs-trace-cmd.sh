@@ -83,7 +83,9 @@ run_agent() {
   guest
   sleep 2
   kill -TERM "$agent_pid"
-  wait "$agent_pid" || true # exits 1: the unreachable broker leaves the records in the spool
+  # exits 1: the unreachable broker leaves the records in the spool; any other status is a failure
+  local status=0; wait "$agent_pid" || status=$?
+  [[ $status == 1 ]] || { echo "agent-vs-trace-cmd: the agent exited $status (expected 1):" >&2; cat "$W/agent.err" >&2; exit 1; }
   agent_pid=""
   local lost; lost=$(sed -nE 's/^agent: .*, ([0-9]+) events lost$/\1/p' "$W/agent.out")
   [[ -n $lost ]] || { echo "agent-vs-trace-cmd: no summary from the agent:" >&2; cat "$W/agent.out" "$W/agent.err" >&2; exit 1; }
