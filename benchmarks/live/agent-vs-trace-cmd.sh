@@ -24,7 +24,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ROUNDS=${1:-3}
 EXITS=${2:-300000}
 TRACEFS=/sys/kernel/tracing
-W=$(mktemp -d /tmp/agent-vs-trace-cmd.XXXXXX)
 TC_INSTANCE="agentbench-tc-$$"
 agent_pid="" tc_pid=""
 
@@ -47,7 +46,8 @@ cleanup() {
   rm -rf "$W"
   exit $rc
 }
-before=$(top_state)
+before=$(top_state) # first: if tracefs cannot be read, nothing has been made yet
+W=$(mktemp -d /tmp/agent-vs-trace-cmd.XXXXXX)
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
