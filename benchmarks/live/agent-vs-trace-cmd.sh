@@ -24,7 +24,6 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 ROUNDS=${1:-3}
 EXITS=${2:-300000}
 TRACEFS=/sys/kernel/tracing
-W=$(mktemp -d /tmp/agent-vs-trace-cmd.XXXXXX)
 TC_INSTANCE="agentbench-tc-$$"
 agent_pid="" tc_pid=""
 
@@ -47,7 +46,8 @@ cleanup() {
   rm -rf "$W"
   exit $rc
 }
-before=$(top_state)
+before=$(top_state) # first: if tracefs cannot be read, nothing has been made yet
+W=$(mktemp -d /tmp/agent-vs-trace-cmd.XXXXXX)
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -83,7 +83,9 @@ run_agent() {
   guest
   sleep 2
   kill -TERM "$agent_pid"
-  wait "$agent_pid" || true # exits 1: the unreachable broker leaves the records in the spool
+  # exits 1: the unreachable broker leaves the records in the spool; any other status is a failure
+  local status=0; wait "$agent_pid" || status=$?
+  [[ $status == 1 ]] || { echo "agent-vs-trace-cmd: the agent exited $status (expected 1):" >&2; cat "$W/agent.err" >&2; exit 1; }
   agent_pid=""
   local lost; lost=$(sed -nE 's/^agent: .*, ([0-9]+) events lost$/\1/p' "$W/agent.out")
   [[ -n $lost ]] || { echo "agent-vs-trace-cmd: no summary from the agent:" >&2; cat "$W/agent.out" "$W/agent.err" >&2; exit 1; }

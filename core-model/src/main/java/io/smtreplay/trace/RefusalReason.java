@@ -15,8 +15,8 @@ public enum RefusalReason {
     TABLE("table", "a row of a table (perf kvm stat, kvm_stat, perf stat counts, histograms)"),
     COMMAND("command", "a shell prompt or command line"),
     NOT_KVM_EVENT("not-kvm-event", "a trace record of another system (not kvm or kvmmmu, nor a sched wake-up or switch)"),
-    TRUNCATED("truncated", "a kvm record cut short: no payload, or a payload missing its fields"),
-    MALFORMED_KVM_EVENT("malformed-kvm-event", "a kvm record whose fields do not parse"),
+    TRUNCATED("truncated", "a kvm or scheduler record cut short: no payload, or a payload missing its fields"),
+    MALFORMED_KVM_EVENT("malformed-kvm-event", "a kvm or scheduler record whose fields do not parse (the code keeps its first name)"),
     UNRECOGNIZED("unrecognized", "text in no known trace format"),
     /** A record whose timestamp is 2^63 ns or more: no nanosecond clock value holds it. */
     OUT_OF_RANGE("out-of-range", "a record whose timestamp is beyond 2^63 ns (about 292 years)"),

@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Says, once per app and window (per subtask), that events of that window arrived behind the
+ * Says, once per run of late events of one app and window (per subtask; a window warned of before is warned of again after another window of that app, or after a restore), that events of that window arrived behind the
  * watermark and were refused as late: its result is then missing them. A bounded replay also
  * counts them at its end and exits 1; an unbounded one never ends, so this WARN line, with the
  * {@code smtreplay_records_refused_total{reason="late"}} metric, is how an outage longer than

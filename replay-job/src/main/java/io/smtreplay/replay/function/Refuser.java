@@ -50,18 +50,18 @@ final class Refuser {
      * event is first needed.
      */
     ExitEvent decodeOrRefuse(WireExit exit, Consumer<RejectedLine> sideOutput) {
-        try {
-            return exit.decode();
-        } catch (WireCodec.WireFormatException e) {
-            refuse(ExitEventRecordDeserializer.undecodable(exit.origin(), e, exit.message), sideOutput);
-            return null;
-        }
+        return decodedOrRefused(exit, exit::decode, sideOutput);
     }
 
     /** Every event of the record (one, or a batch's), or null after refusing the record as {@link #decodeOrRefuse} does. */
     java.util.List<ExitEvent> decodeEventsOrRefuse(WireExit exit, Consumer<RejectedLine> sideOutput) {
+        return decodedOrRefused(exit, exit::decodeEvents, sideOutput);
+    }
+
+    /** One home for the refusal of a record that does not decode, whichever form is asked of it. */
+    private <T> T decodedOrRefused(WireExit exit, java.util.function.Supplier<T> decode, Consumer<RejectedLine> sideOutput) {
         try {
-            return exit.decodeEvents();
+            return decode.get();
         } catch (WireCodec.WireFormatException e) {
             refuse(ExitEventRecordDeserializer.undecodable(exit.origin(), e, exit.message), sideOutput);
             return null;

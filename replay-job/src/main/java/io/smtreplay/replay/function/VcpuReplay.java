@@ -154,8 +154,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         List<ExitEvent> onTime = new ArrayList<>(events.size());
         for (ExitEvent e : events) {
             if (e.getTimestampNs() <= watermark) {
-                refuser.refuse(Refusals.of(e, RefusalReason.LATE, lateDetail(watermark)), refused);
-                lateWindows.refused(String.valueOf(e.getApp()), e.getTimestampNs(), watermark);
+                refuseLate(e, watermark, refused);
             } else {
                 onTime.add(e);
             }
@@ -163,8 +162,11 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         return onTime.isEmpty() ? null : batch.withBatchOf(onTime);
     }
 
-    private static String lateDetail(long watermark) {
-        return "behind the watermark (" + watermark + " ns): later than the out-of-orderness bound";
+    /** One late event: refused with its reason, and its window named once in the log ({@link LateWindows}). */
+    private void refuseLate(ExitEvent event, long watermark, Consumer<RejectedLine> refused) {
+        refuser.refuse(Refusals.of(event, RefusalReason.LATE,
+                "behind the watermark (" + watermark + " ns): later than the out-of-orderness bound"), refused);
+        lateWindows.refused(String.valueOf(event.getApp()), event.getTimestampNs(), watermark);
     }
 
     /** One refusal per record: a late message that does not decode is refused as undecodable only. */
@@ -172,9 +174,7 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
         ExitEvent event = refuser.decodeOrRefuse(exit, refused);
         if (event != null) {
-            long watermark = ctx.timerService().currentWatermark();
-            refuser.refuse(Refusals.of(event, RefusalReason.LATE, lateDetail(watermark)), refused);
-            lateWindows.refused(String.valueOf(event.getApp()), event.getTimestampNs(), watermark);
+            refuseLate(event, ctx.timerService().currentWatermark(), refused);
         }
     }
 
