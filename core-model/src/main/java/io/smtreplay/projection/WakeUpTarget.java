@@ -1,7 +1,5 @@
 package io.smtreplay.projection;
 
-import io.smtreplay.trace.TraceEvent;
-
 /**
  * The vCPU a wake-up event is aimed at, read from the tracepoint's own text (formats in
  * ../shared/model/kvm-tracepoint-formats.md): {@code kvm_apic_accept_irq: apicid %x vec %u (...)},
@@ -14,16 +12,19 @@ final class WakeUpTarget {
     }
 
     /** The target APIC id, or -1 when the event is not a wake-up of one vCPU. */
-    static int apicId(TraceEvent event) {
-        String key = switch (event.tracepoint()) {
+    /** The target APIC id of tracepoint {@code tracepoint} printing {@code text}, or -1. */
+    static int apicId(String tracepoint, String text) {
+        if (tracepoint == null) {
+            return -1;
+        }
+        String key = switch (tracepoint) {
             case "kvm_apic_accept_irq" -> "apicid ";
             case "kvm_apic_ipi", "kvm_msi_set_irq" -> "dst ";
             default -> null;
         };
-        if (key == null) {
+        if (key == null || text == null) {
             return -1;
         }
-        String text = event.payload();
         int at = text.indexOf(key);
         if (at < 0) {
             return -1;

@@ -80,4 +80,33 @@ class WallClockTest {
         assertTrue(caused.wallClockSpeedup("svt-hw") > held.wallClockSpeedup("svt-hw"));
         assertEquals(held.cpuTimeSpeedup("svt-hw"), caused.cpuTimeSpeedup("svt-hw"), 1e-12, "CPU time is unchanged");
     }
+
+    /**
+     * Two VMs on one host, each with vCPUs 0 and 1: VM A's vCPU 1 sends an IPI to APIC id 0 while
+     * VM B's vCPU 0 waits. APIC ids repeat across VMs: it names A's vCPU 0, never B's, whose wait
+     * stays held fixed; A's own waiting vCPU 0 is shortened.
+     */
+    @Test
+    void anInterruptNamesAVcpuOfTheSendersVmOnly() {
+        int waiterInA = 3;
+        int waiterInB = 4;
+        List<TraceEvent> all = wakerWork(); // VM A's vCPU 1
+        all.addAll(withVcpu(new EventScript(Isa.VMX, waiterInB).entry(0).exit(500, "HLT").entry(101_000).events(), 0));
+        all.add(TraceEvent.builder("kvm_apic_accept_irq").timestampNs(100_500).tid(WAKER).isa(Isa.VMX)
+                .payload("apicid 0 vec 236 (Fixed|edge)").build());
+        List<TraceEvent> inA = withVcpu(new EventScript(Isa.VMX, waiterInA).entry(0).exit(600, "HLT").entry(101_000)
+                .events(), 0);
+        TraceProjector p = new TraceProjector(new Projector(SmtConfiguration.NAMED, PROFILE));
+        all.addAll(inA);
+        all.sort(Comparator.comparingLong(TraceEvent::timestampNs));
+        all.forEach(e -> p.accept("app", e.tid() == waiterInB ? "vm-b" : "vm-a", "host", e));
+        p.finish();
+        ProjectionAccumulator acc = p.byApp().get("app");
+        int hw = acc.indexOf("svt-hw");
+        long waitOfB = acc.byThread().get(waiterInB).waitNs();
+        assertEquals(waitOfB, acc.total().unexplainedWaitNs(), "VM B's wait has no cause");
+        assertEquals(acc.total().waitNs() - waitOfB, acc.total().explainedWaitNs(),
+                "only VM A's wait is explained");
+        assertTrue(acc.total().projectedWaitNs(hw) < acc.total().waitNs(), "VM A's wait shrinks");
+    }
 }
