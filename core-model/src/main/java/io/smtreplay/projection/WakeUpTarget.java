@@ -6,25 +6,23 @@ package io.smtreplay.projection;
  * {@code kvm_apic_ipi: dst %x vec %u (...)}, {@code kvm_msi_set_irq: dst %x vec %u (...)}. Events
  * that name no single vCPU ({@code kvm_set_irq}'s GSI, broadcasts) give none.
  */
-final class WakeUpTarget {
+public final class WakeUpTarget {
 
     private WakeUpTarget() {
     }
 
-    /** The target APIC id, or -1 when the event is not a wake-up of one vCPU. */
-    /** The target APIC id of tracepoint {@code tracepoint} printing {@code text}, or -1. */
+    /** True for a tracepoint whose payload names the one vCPU it wakes (its other events name none). */
+    public static boolean namesAVcpu(String tracepoint) {
+        return "kvm_apic_accept_irq".equals(tracepoint) || "kvm_apic_ipi".equals(tracepoint)
+                || "kvm_msi_set_irq".equals(tracepoint);
+    }
+
+    /** The target APIC id of an event of {@code tracepoint} printing {@code text}, or -1 when it is not a wake-up of one vCPU. */
     static int apicId(String tracepoint, String text) {
-        if (tracepoint == null) {
+        if (!namesAVcpu(tracepoint) || text == null) {
             return -1;
         }
-        String key = switch (tracepoint) {
-            case "kvm_apic_accept_irq" -> "apicid ";
-            case "kvm_apic_ipi", "kvm_msi_set_irq" -> "dst ";
-            default -> null;
-        };
-        if (key == null || text == null) {
-            return -1;
-        }
+        String key = tracepoint.equals("kvm_apic_accept_irq") ? "apicid " : "dst ";
         int at = text.indexOf(key);
         if (at < 0) {
             return -1;

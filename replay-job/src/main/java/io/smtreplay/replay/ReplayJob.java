@@ -4,8 +4,8 @@ import io.smtreplay.replay.function.AppWindowResults;
 import io.smtreplay.replay.function.MergeProjections;
 import io.smtreplay.replay.function.Refusals;
 import io.smtreplay.replay.function.SplitRefused;
-import io.smtreplay.replay.function.VcpuReplay;
-import io.smtreplay.replay.function.VcpuWindow;
+import io.smtreplay.replay.function.HostReplayFunction;
+import io.smtreplay.replay.function.HostWindow;
 import io.smtreplay.replay.wire.SourceRecord;
 import io.smtreplay.replay.wire.WireExit;
 import io.smtreplay.replay.wire.WireExitTypeInfo;
@@ -38,7 +38,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
  * tests whatever they need.
  *
  * <pre>
- * source ─▶ split refused ─▶ key by vCPU thread: {@link VcpuReplay} ─▶ key by app: tumbling window,
+ * source ─▶ split refused ─▶ key by host: {@link HostReplayFunction} ─▶ key by app: tumbling window,
  *              │                 │ (late)                                  {@link MergeProjections} +
  *              ▼                 ▼                                         {@link AppWindowResults} ─▶ speedups
  *           refused ◀────────────┘
@@ -52,7 +52,7 @@ public final class ReplayJob {
      */
     static final List<String> SERIALIZATION = List.of(
             javaSerialized("io.smtreplay.projection.ProjectionAccumulator"),
-            javaSerialized("io.smtreplay.replay.function.VcpuState"));
+            javaSerialized("io.smtreplay.replay.function.HostState"));
 
     private final ReplaySettings settings;
     private final Source<SourceRecord, ?, ?> source;
@@ -90,12 +90,14 @@ public final class ReplayJob {
                 .process(new SplitRefused(), WireExitTypeInfo.INSTANCE).name("split refused").uid("split-refused");
 
         long windowNs = settings.window().toNanos();
-        SingleOutputStreamOperator<VcpuWindow> vcpuShares = exits
-                .keyBy(exit -> exit.vcpuKey)
-                .process(new VcpuReplay(settings.projector(), windowNs, settings.vcpuIdle().toNanos()))
-                .name("replay vCPU").uid("replay-vcpu");
+        // keyed by host, not by vCPU thread: a wait's cause is on another thread of the host, so all
+        // of a host's threads replay in one task, in trace order (parallelism is by host)
+        SingleOutputStreamOperator<HostWindow> hostShares = exits
+                .keyBy(exit -> exit.host)
+                .process(new HostReplayFunction(settings.projector(), windowNs, settings.vcpuIdle().toNanos()))
+                .name("replay host").uid("replay-host");
 
-        SingleOutputStreamOperator<AppSpeedup> results = vcpuShares
+        SingleOutputStreamOperator<AppSpeedup> results = hostShares
                 .keyBy(share -> share.app)
                 .window(TumblingEventTimeWindows.of(EventTime.span(settings.window())))
                 .aggregate(new MergeProjections(settings.projector()), new AppWindowResults(settings.profileName(),
@@ -104,7 +106,7 @@ public final class ReplayJob {
                 .name("app windows").uid("app-windows");
 
         results.sinkTo(speedups).name("speedups").uid("speedups-sink");
-        DataStream<RejectedLine> allRefused = exits.getSideOutput(Refusals.TAG).union(vcpuShares.getSideOutput(Refusals.TAG));
+        DataStream<RejectedLine> allRefused = exits.getSideOutput(Refusals.TAG).union(hostShares.getSideOutput(Refusals.TAG));
         allRefused.sinkTo(refused).name("refused").uid("refused-sink");
     }
 

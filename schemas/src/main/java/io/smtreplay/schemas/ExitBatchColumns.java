@@ -1,5 +1,6 @@
 package io.smtreplay.schemas;
 
+import io.smtreplay.projection.WakeUpTarget;
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.Isa;
@@ -10,13 +11,15 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
- * An {@link ExitEventBatch} message decoded into primitive columns of what the episode model
- * reads (timestamp, sequence, kind, exit reason, nested-entry context), with no object per event:
- * the arrays are reused from batch to batch and exit reasons are built once per distinct reason.
- * A message of this process's schema is read straight from its bytes; one of another known
- * schema version (older or newer writer) goes through Avro's schema resolution first. Payload and
- * the other columns are not kept: {@link ExitEventBatches#events} reads everything.
- * Not thread-safe: one per thread (operator).
+ * An {@link ExitEventBatch} message decoded into primitive columns of what the episode model and
+ * the critical path read (timestamp, sequence, kind, exit reason, nested-entry context; tracepoint,
+ * physical CPU, vCPU id; the payload of wake-up events and the woken thread of scheduler events),
+ * with no object per event: the arrays are reused from batch to batch, exit reasons are built
+ * once per distinct reason, and the columns after {@code vcpu} are read only when the batch has a
+ * wake-up or scheduler event (rare: most batches stop at {@code vcpu}). A message of this
+ * process's schema is read straight from its bytes; one of another known schema version (older
+ * or newer writer) goes through Avro's schema resolution first. The other columns are not kept:
+ * {@link ExitEventBatches#events} reads everything. Not thread-safe: one per thread (operator).
  */
 public final class ExitBatchColumns {
 
@@ -26,6 +29,8 @@ public final class ExitBatchColumns {
      */
     private static final EventKind[] MODEL_KIND_OF_CODE = modelKinds();
     private static final Isa[] ISAS = Isa.values();
+    /** {@link #wokenThread} of an event that wakes no thread. */
+    public static final int NO_THREAD = -1;
 
     private final WireCodec<ExitEventBatch> codec;
     private BinaryDecoder decoder;
@@ -33,6 +38,7 @@ public final class ExitBatchColumns {
     private String host;
     private int threadId;
     private long minTimestampNs;
+    private String vm;
     private String app;
     private int count;
 
@@ -43,10 +49,17 @@ public final class ExitBatchColumns {
     private int[] reason = new int[0];
     private boolean[] hasNestedEntry = new boolean[0];
     private long[] nestedVmcb = new long[0];
+    private String[] tracepoint = new String[0];
+    private int[] pcpu = new int[0];
+    private int[] vcpu = new int[0];
+    /** Only for the events {@link #needsPayload} names; null for the others. */
+    private String[] payload = new String[0];
+    private int[] wokenThread = new int[0];
 
     /** Per batch: its string dictionary resolved to kinds and ISAs; its reasons, built on first use per ISA. */
     private byte[] kindOfString = new byte[0];
     private byte[] isaOfString = new byte[0];
+    private String[] strings = new String[0];
     private String[] reasonName = new String[0];
     private long[] reasonCode = new long[0];
     private long[] reasonFlags = new long[0];
@@ -109,9 +122,7 @@ public final class ExitBatchColumns {
 
     private void readBody(BinaryDecoder d) throws IOException {
         ensureCapacity(readHeader(d));
-        if (d.readIndex() == 1) {
-            d.skipString(); // vm
-        }
+        vm = d.readIndex() == 1 ? d.readString() : null;
         app = d.readString();
         d.skipString(); // source
 
@@ -121,6 +132,10 @@ public final class ExitBatchColumns {
                 String s = d.readString();
                 kindOfString = grow(kindOfString, strings + 1);
                 isaOfString = grow(isaOfString, strings + 1);
+                if (this.strings.length < strings + 1) {
+                    this.strings = Arrays.copyOf(this.strings, Math.max(strings + 1, this.strings.length * 2));
+                }
+                this.strings[strings] = s;
                 kindOfString[strings] = (byte) ExitEventBatches.kindCode(s).ordinal();
                 // the model's ISA ordinal, as fill() stores it: isa(i) indexes Isa.values()
                 isaOfString[strings] = (byte) Isa.valueOf(ExitEventBatches.isaCode(s).name()).ordinal();
@@ -200,8 +215,98 @@ public final class ExitBatchColumns {
             }
         }
         complete(i);
-        // lineNumberDelta, tracepointIndex, commIndex, pcpu, vcpu, the optional longs, payload:
-        // not needed by the model, not read (the schema puts them last for this)
+        skipLongs(d); // lineNumberDelta
+        boolean anyWakeUp = false;
+        i = 0;
+        for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
+            for (long j = 0; j < block; j++) {
+                int t = d.readInt();
+                tracepoint[checked(i++)] = t < 0 ? null : this.strings[stringIndex(t, strings)];
+            }
+        }
+        complete(i);
+        for (int e = 0; e < count; e++) {
+            // the kind's string is a scheduler kind, or the tracepoint a wake-up's
+            anyWakeUp |= isScheduler(e) || (tracepoint[e] != null && needsPayload(tracepoint[e]));
+        }
+        skipInts(d); // commIndex
+        readInts(d, pcpu);
+        readInts(d, vcpu);
+        if (!anyWakeUp) {
+            // the optional longs, payload and wokenThread: not needed, not read (the schema puts them last for this)
+            Arrays.fill(wokenThread, 0, count, NO_THREAD);
+            return;
+        }
+        for (int column = 0; column < 5; column++) { // guestRip, info1, info2, intrInfo, errorCode
+            for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
+                for (long j = 0; j < block; j++) {
+                    if (d.readIndex() == 1) {
+                        d.readLong();
+                    }
+                }
+            }
+        }
+        i = 0;
+        for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
+            for (long j = 0; j < block; j++) {
+                int at = checked(i++);
+                if (tracepoint[at] != null && needsPayload(tracepoint[at])) {
+                    payload[at] = d.readString();
+                } else {
+                    payload[at] = null;
+                    d.skipString();
+                }
+            }
+        }
+        complete(i);
+        Arrays.fill(wokenThread, 0, count, NO_THREAD);
+        if (d.readIndex() == 1) {
+            i = 0;
+            for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
+                for (long j = 0; j < block; j++) {
+                    int at = checked(i++);
+                    if (d.readIndex() == 1) {
+                        wokenThread[at] = d.readInt();
+                    }
+                }
+            }
+            complete(i);
+        }
+    }
+
+    /** True for a tracepoint whose payload names the vCPU it wakes: the critical path reads it. */
+    private static boolean needsPayload(String tracepoint) {
+        return WakeUpTarget.namesAVcpu(tracepoint);
+    }
+
+    private boolean isScheduler(int i) {
+        return kind(i).isScheduler();
+    }
+
+    private void readInts(BinaryDecoder d, int[] into) throws IOException {
+        int i = 0;
+        for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
+            for (long j = 0; j < block; j++) {
+                into[checked(i++)] = d.readInt();
+            }
+        }
+        complete(i);
+    }
+
+    private static void skipInts(BinaryDecoder d) throws IOException {
+        for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
+            for (long j = 0; j < block; j++) {
+                d.readInt();
+            }
+        }
+    }
+
+    private static void skipLongs(BinaryDecoder d) throws IOException {
+        for (long block = d.readArrayStart(); block > 0; block = d.arrayNext()) {
+            for (long j = 0; j < block; j++) {
+                d.readLong();
+            }
+        }
     }
 
     /** Fills the columns from a batch Avro resolved from another schema version. */
@@ -213,6 +318,7 @@ public final class ExitBatchColumns {
         host = b.getHost();
         threadId = b.getThreadId();
         minTimestampNs = b.getMinTimestampNs();
+        vm = b.getVm();
         app = b.getApp();
         ensureReasons(n);
         Arrays.fill(reasonObjects, 0, n * ISAS.length, null);
@@ -230,6 +336,11 @@ public final class ExitBatchColumns {
             reasonKnown[i] = e.getExitReasonKnown();
             hasNestedEntry[i] = e.getNestedEntry() != null;
             nestedVmcb[i] = hasNestedEntry[i] ? e.getNestedEntry().getVmcb() : 0;
+            tracepoint[i] = e.getTracepoint();
+            pcpu[i] = e.getPcpu();
+            vcpu[i] = e.getVcpu();
+            payload[i] = needsPayload(e.getTracepoint()) ? e.getPayload() : null;
+            wokenThread[i] = e.getWokenThread() == null ? NO_THREAD : e.getWokenThread();
         }
     }
 
@@ -264,6 +375,11 @@ public final class ExitBatchColumns {
             reason = new int[c];
             hasNestedEntry = new boolean[c];
             nestedVmcb = new long[c];
+            tracepoint = new String[c];
+            pcpu = new int[c];
+            vcpu = new int[c];
+            payload = new String[c];
+            wokenThread = new int[c];
         }
     }
 
@@ -292,6 +408,34 @@ public final class ExitBatchColumns {
 
     public String app() {
         return app;
+    }
+
+    /** The batch's VM label, or null when the input had none. */
+    public String vm() {
+        return vm;
+    }
+
+    /** Event i's tracepoint name (one string per distinct name of the batch). */
+    public String tracepoint(int i) {
+        return tracepoint[i];
+    }
+
+    public int pcpu(int i) {
+        return pcpu[i];
+    }
+
+    public int vcpu(int i) {
+        return vcpu[i];
+    }
+
+    /** Event i's payload if its tracepoint {@link #needsPayload}, else null (not read). */
+    public String payload(int i) {
+        return payload[i];
+    }
+
+    /** The thread a scheduler event wakes, {@link #NO_THREAD} for other events. */
+    public int wokenThread(int i) {
+        return wokenThread[i];
     }
 
     public long minTimestampNs() {

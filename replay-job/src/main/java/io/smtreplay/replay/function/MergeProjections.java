@@ -4,8 +4,8 @@ import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** An app window's content: the vCPUs' shares merged exactly (the model's accumulators are mergeable). */
-public final class MergeProjections implements AggregateFunction<VcpuWindow, ProjectionAccumulator, ProjectionAccumulator> {
+/** An app window's content: the hosts' shares merged exactly (the model's accumulators are mergeable). */
+public final class MergeProjections implements AggregateFunction<HostWindow, ProjectionAccumulator, ProjectionAccumulator> {
 
     private static final long serialVersionUID = 1L;
     private final Projector projector;
@@ -20,7 +20,7 @@ public final class MergeProjections implements AggregateFunction<VcpuWindow, Pro
     }
 
     @Override
-    public ProjectionAccumulator add(VcpuWindow share, ProjectionAccumulator acc) {
+    public ProjectionAccumulator add(HostWindow share, ProjectionAccumulator acc) {
         return acc.merge(share.projection);
     }
 

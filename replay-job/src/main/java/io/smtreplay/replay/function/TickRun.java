@@ -1,7 +1,6 @@
 package io.smtreplay.replay.function;
 
-import io.smtreplay.episode.EpisodeSink;
-import io.smtreplay.episode.EpisodeTracker;
+import io.smtreplay.projection.HostReplay;
 import io.smtreplay.replay.wire.WireExit;
 import io.smtreplay.schemas.ExitBatchColumns;
 import io.smtreplay.schemas.ExitEvent;
@@ -14,13 +13,16 @@ import java.util.function.Consumer;
 /**
  * The events one waiting record contributes to a release tick, in trace order, with a cursor:
  * a single event, or the part of a batch inside the tick, fed to the tracker from the batch's
- * columns (no object per event). {@link VcpuReplay} merges a tick's runs by {@link #before}.
+ * columns (no object per event; a wake-up's payload is read only for the few events that have one).
+ * {@link HostReplayFunction} merges a tick's runs, of all a host's threads, by {@link #before}.
  */
 abstract class TickRun {
 
     final WireExit exit;
     /** Arrival order within the tick: the tie-break of equal (timestamp, sequence). */
     private final int arrival;
+    /** The timestamp of the last event replayed from this run, MIN_VALUE before the first. */
+    private long lastReplayedNs = Long.MIN_VALUE;
 
     private TickRun(WireExit exit, int arrival) {
         this.exit = exit;
@@ -52,10 +54,18 @@ abstract class TickRun {
 
     abstract long sequence();
 
-    abstract String app();
+    /** Feeds the current event to the host's replay and moves on. */
+    final void replayInto(HostReplay replay, HostReplay.Recording into) {
+        lastReplayedNs = timestampNs();
+        replayCurrent(replay, into);
+    }
 
-    /** Feeds the current event to the tracker and moves on. */
-    abstract void replayInto(EpisodeTracker tracker, EpisodeSink sink);
+    abstract void replayCurrent(HostReplay replay, HostReplay.Recording into);
+
+    /** The timestamp of the last event this run replayed, {@link Long#MIN_VALUE} when none. */
+    long lastReplayedNs() {
+        return lastReplayedNs;
+    }
 
     /** True when the current event is the capture agent's events-lost mark, not a trace event. */
     abstract boolean atEventsLost();
@@ -101,14 +111,9 @@ abstract class TickRun {
         }
 
         @Override
-        String app() {
-            return event.getApp();
-        }
-
-        @Override
-        void replayInto(EpisodeTracker tracker, EpisodeSink sink) {
+        void replayCurrent(HostReplay replay, HostReplay.Recording into) {
             TraceEvent e = ExitEventMapping.fromAvro(event);
-            tracker.accept(e, sink);
+            replay.accept(event.getApp(), event.getVm(), e, into);
             done = true;
         }
 
@@ -160,15 +165,11 @@ abstract class TickRun {
         }
 
         @Override
-        String app() {
-            return columns.app();
-        }
-
-        @Override
-        void replayInto(EpisodeTracker tracker, EpisodeSink sink) {
+        void replayCurrent(HostReplay replay, HostReplay.Recording into) {
             int i = batch.event(position++);
-            tracker.accept(columns.kind(i), columns.timestampNs(i), columns.reason(i), columns.hasNestedEntry(i),
-                    columns.nestedVmcb(i), sink);
+            replay.accept(columns.threadId(), columns.app(), columns.vm(), columns.kind(i), columns.timestampNs(i),
+                    columns.reason(i), columns.hasNestedEntry(i), columns.nestedVmcb(i), columns.vcpu(i), columns.pcpu(i),
+                    columns.tracepoint(i), columns.payload(i), columns.wokenThread(i), into);
         }
 
         @Override

@@ -38,18 +38,18 @@ public final class ExitEventRecordDeserializer implements KafkaRecordDeserializa
         WireExit exit = new WireExit();
         try {
             if (ExitCodecs.BATCHES.knows(value)) {
-                // a batch is routed by its vCPU and its oldest event: no event is decoded here
+                // a batch is routed by its host and its oldest event: no event is decoded here
                 if (batchHeader == null) {
                     batchHeader = WireExit.batchReader();
                 }
                 batchHeader.readHeader(value);
                 exit.threadId = batchHeader.threadId();
-                exit.vcpuKey = batchHeader.host() + "/" + exit.threadId;
+                exit.host = batchHeader.host();
                 exit.timestampNs = batchHeader.minTimestampNs();
             } else {
                 routing = ExitCodecs.ROUTING.decode(value, routing);
                 exit.threadId = (Integer) routing.get(ExitCodecs.ROUTING_THREAD);
-                exit.vcpuKey = routing.get(ExitCodecs.ROUTING_HOST) + "/" + exit.threadId;
+                exit.host = routing.get(ExitCodecs.ROUTING_HOST).toString();
                 Object ts = routing.get(ExitCodecs.ROUTING_TIMESTAMP);
                 exit.timestampNs = ts == null ? WireExit.NO_TIMESTAMP : (Long) ts;
             }

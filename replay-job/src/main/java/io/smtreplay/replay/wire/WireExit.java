@@ -14,12 +14,13 @@ import java.util.List;
  * shuffle were most of the source's time, BENCHMARKS.md issue 4), and events waiting for the
  * watermark are checkpointed as these bytes. Flink serializes it with {@link WireExitSerializer}
  * ({@link WireExitTypeInfo}); the routing fields are read once, in the source, and kept because
- * both ends of the shuffle key by {@link #vcpuKey}.
+ * both ends of the shuffle key by {@link #host}. (The topic's key and partitioning stay per vCPU
+ * thread, {@code host/threadId}.)
  */
 public final class WireExit {
 
-    /** The vCPU thread, {@code host/threadId}: thread ids repeat across hosts. */
-    public String vcpuKey;
+    /** The L0 host: the job replays all of a host's threads together (a wait's cause is on another thread). */
+    public String host;
     public int threadId;
     /** The trace-clock timestamp; {@link #NO_TIMESTAMP} when the line had none. */
     public long timestampNs;

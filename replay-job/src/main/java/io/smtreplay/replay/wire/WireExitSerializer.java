@@ -36,7 +36,7 @@ public final class WireExitSerializer extends TypeSerializer<WireExit> {
     @Override
     public WireExit copy(WireExit from) {
         WireExit to = new WireExit();
-        to.vcpuKey = from.vcpuKey;
+        to.host = from.host;
         to.threadId = from.threadId;
         to.timestampNs = from.timestampNs;
         to.message = from.message;
@@ -59,7 +59,7 @@ public final class WireExitSerializer extends TypeSerializer<WireExit> {
 
     @Override
     public void serialize(WireExit exit, DataOutputView target) throws IOException {
-        target.writeUTF(exit.vcpuKey);
+        target.writeUTF(exit.host);
         target.writeInt(exit.threadId);
         target.writeLong(exit.timestampNs);
         target.writeUTF(exit.topic);
@@ -72,7 +72,7 @@ public final class WireExitSerializer extends TypeSerializer<WireExit> {
     @Override
     public WireExit deserialize(DataInputView source) throws IOException {
         WireExit exit = new WireExit();
-        exit.vcpuKey = source.readUTF();
+        exit.host = source.readUTF();
         exit.threadId = source.readInt();
         exit.timestampNs = source.readLong();
         exit.topic = source.readUTF();

@@ -38,11 +38,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * One vCPU's replay under Flink's operator test harness (the real operator and keyed state,
+ * One host's replay under Flink's operator test harness (the real operator and keyed state,
  * watermarks given by the test): what the job's end-to-end tests cannot make happen on purpose,
  * an event behind the watermark and a message that only the replay finds corrupt.
  */
-class VcpuReplayTest {
+class HostReplayFunctionTest {
 
     private static final long WINDOW_NS = 2_000_000;
     private static final long OUT_OF_ORDERNESS_NS = 50_000;
@@ -63,7 +63,7 @@ class VcpuReplayTest {
         harness.processWatermark(Long.MAX_VALUE);
 
         ProjectionAccumulator streamed = PROJECTOR.newAccumulator();
-        for (VcpuWindow w : harness.extractOutputValues()) {
+        for (HostWindow w : harness.extractOutputValues()) {
             streamed.merge(w.projection);
         }
         TraceProjector offline = new TraceProjector(PROJECTOR);
@@ -106,7 +106,7 @@ class VcpuReplayTest {
         offline.finish();
 
         ProjectionAccumulator streamed = PROJECTOR.newAccumulator();
-        for (VcpuWindow w : harness.extractOutputValues()) {
+        for (HostWindow w : harness.extractOutputValues()) {
             streamed.merge(w.projection);
         }
         ProjectionAccumulator batch = offline.byApp().get(events.get(0).getApp());
@@ -195,9 +195,9 @@ class VcpuReplayTest {
         long offlineEpisodes = offline.byApp().get(last.getApp()).episodes().episodes();
 
         for (int cut : List.of(-1, cutShort.size() / 2)) {
-            List<StreamRecord<VcpuWindow>> emitted = replayRestoringAfter(cutShort, cut);
+            List<StreamRecord<HostWindow>> emitted = replayRestoringAfter(cutShort, cut);
             long episodes = 0;
-            for (StreamRecord<VcpuWindow> r : emitted) {
+            for (StreamRecord<HostWindow> r : emitted) {
                 long appWindow = Math.floorDiv(r.getTimestamp(), WINDOW_NS) * WINDOW_NS;
                 assertEquals(r.getValue().windowStartNs, appWindow, "restored after " + cut + ": " + windows(emitted));
                 assertTrue(appWindow <= lastWindow, "no window after the last event's: " + windows(emitted));
@@ -256,7 +256,7 @@ class VcpuReplayTest {
         return WireCodec.exitEventBatches().encode(builder.build());
     }
 
-    private static List<StreamRecord<VcpuWindow>> replayRestoringAfter(List<ExitEvent> input, int cut) throws Exception {
+    private static List<StreamRecord<HostWindow>> replayRestoringAfter(List<ExitEvent> input, int cut) throws Exception {
         return replayRestoringAfter(input, cut, 1);
     }
 
@@ -267,9 +267,9 @@ class VcpuReplayTest {
      * goes as batches of that many events, each at its oldest event's time, the watermark
      * following its newest.
      */
-    private static List<StreamRecord<VcpuWindow>> replayRestoringAfter(List<ExitEvent> input, int cut, int batch)
+    private static List<StreamRecord<HostWindow>> replayRestoringAfter(List<ExitEvent> input, int cut, int batch)
             throws Exception {
-        List<StreamRecord<VcpuWindow>> out = new ArrayList<>();
+        List<StreamRecord<HostWindow>> out = new ArrayList<>();
         var harness = harness(null);
         for (int i = 0; i * batch < input.size(); i++) {
             List<ExitEvent> records = input.subList(i * batch, Math.min(input.size(), (i + 1) * batch));
@@ -289,12 +289,12 @@ class VcpuReplayTest {
         return out;
     }
 
-    private static List<StreamRecord<VcpuWindow>> emitted(KeyedOneInputStreamOperatorTestHarness<String, WireExit, VcpuWindow> harness) {
-        List<StreamRecord<VcpuWindow>> records = new ArrayList<>();
+    private static List<StreamRecord<HostWindow>> emitted(KeyedOneInputStreamOperatorTestHarness<String, WireExit, HostWindow> harness) {
+        List<StreamRecord<HostWindow>> records = new ArrayList<>();
         for (Object o : harness.getOutput()) {
             if (o instanceof StreamRecord<?> r) {
                 @SuppressWarnings("unchecked")
-                StreamRecord<VcpuWindow> window = (StreamRecord<VcpuWindow>) r;
+                StreamRecord<HostWindow> window = (StreamRecord<HostWindow>) r;
                 records.add(window);
             }
         }
@@ -305,28 +305,28 @@ class VcpuReplayTest {
      * Each emitted window as its start, the app window its record's event time falls in (the
      * job's app windows assign by that time) and what it holds.
      */
-    private static List<String> windows(List<StreamRecord<VcpuWindow>> emitted) {
+    private static List<String> windows(List<StreamRecord<HostWindow>> emitted) {
         return emitted.stream().map(r -> describe(r.getValue(), Math.floorDiv(r.getTimestamp(), WINDOW_NS) * WINDOW_NS)).toList();
     }
 
-    private static String describe(VcpuWindow w, long appWindowStartNs) {
+    private static String describe(HostWindow w, long appWindowStartNs) {
         return w.app + "@" + w.windowStartNs + " in app window " + appWindowStartNs + ": " + w.projection.episodes().episodes()
                 + " episodes, baseline " + w.projection.total().baselineNs() + " ns, guest " + w.projection.total().guestNs()
                 + " ns";
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, WireExit, VcpuWindow> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, WireExit, HostWindow> harness() throws Exception {
         return harness(null);
     }
 
     /** A replay operator, restored from {@code snapshot} when one is given. */
-    private static KeyedOneInputStreamOperatorTestHarness<String, WireExit, VcpuWindow> harness(OperatorSubtaskState snapshot)
+    private static KeyedOneInputStreamOperatorTestHarness<String, WireExit, HostWindow> harness(OperatorSubtaskState snapshot)
             throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new VcpuReplay(PROJECTOR, WINDOW_NS, 1_000_000_000L)),
-                (WireExit w) -> w.vcpuKey, Types.STRING);
+                new KeyedProcessOperator<>(new HostReplayFunction(PROJECTOR, WINDOW_NS, 1_000_000_000L)),
+                (WireExit w) -> w.host, Types.STRING);
         // the job's serializers: the model's state types are Java-serialized, not left to Kryo
-        harness.getExecutionConfig().configure(ReplayJob.environmentConfiguration(), VcpuReplayTest.class.getClassLoader());
+        harness.getExecutionConfig().configure(ReplayJob.environmentConfiguration(), HostReplayFunctionTest.class.getClassLoader());
         if (snapshot != null) {
             harness.initializeState(snapshot);
         }
@@ -335,7 +335,7 @@ class VcpuReplayTest {
     }
 
     /** Through the job's own deserializer, as read from partition 0 at offset 7. */
-    private static void send(KeyedOneInputStreamOperatorTestHarness<String, WireExit, VcpuWindow> harness, byte[] message,
+    private static void send(KeyedOneInputStreamOperatorTestHarness<String, WireExit, HostWindow> harness, byte[] message,
                              long timestamp) throws Exception {
         List<SourceRecord> read = new ArrayList<>();
         new ExitEventRecordDeserializer().deserialize(new ConsumerRecord<>("kvm-exits", 0, 7, null, message),
@@ -354,7 +354,7 @@ class VcpuReplayTest {
         harness.processElement(read.get(0).exit, timestamp);
     }
 
-    private static List<RejectedLine> refusals(KeyedOneInputStreamOperatorTestHarness<String, WireExit, VcpuWindow> harness) {
+    private static List<RejectedLine> refusals(KeyedOneInputStreamOperatorTestHarness<String, WireExit, HostWindow> harness) {
         var side = harness.getSideOutput(Refusals.TAG);
         return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }

@@ -2,10 +2,7 @@ package io.smtreplay.replay.function;
 
 import io.smtreplay.trace.RefusalReason;
 
-import io.smtreplay.episode.Episode;
-import io.smtreplay.episode.EpisodeSink;
-import io.smtreplay.episode.EpisodeTracker;
-import io.smtreplay.episode.GuestInterval;
+import io.smtreplay.projection.HostReplay;
 import io.smtreplay.projection.ProjectionAccumulator;
 import io.smtreplay.projection.Projector;
 import io.smtreplay.replay.wire.WireExit;
@@ -13,6 +10,7 @@ import io.smtreplay.replay.wire.WireExitTypeInfo;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.RejectedLine;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -29,36 +27,40 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Replays one vCPU thread (the key) through the core-model {@link EpisodeTracker}, in trace order,
- * and pre-aggregates what it reconstructs per event-time window with the model's {@link Projector}.
+ * Replays one host (the key) through the core-model {@link HostReplay}: all of the host's threads,
+ * in trace order, so that a wait shrinks by what its cause on another thread saved exactly as
+ * offline (the critical path crosses the vCPU threads of a host, so one host is one task: the
+ * job's parallelism is by host). What it reconstructs is pre-aggregated per event-time window and
+ * app with the model's {@link Projector}.
  *
  * <ul>
  *   <li>Events arrive as the topic's message bytes ({@link WireExit}), one event or a batch of
- *       this vCPU's, and are decoded here, once, when released: a batch into primitive columns
- *       fed to the tracker without an object per event ({@link TickRun}, {@link DecodedBatch}).
+ *       one vCPU thread's, and are decoded here, once, when released: a batch into primitive
+ *       columns fed to the replay without an object per event ({@link TickRun}, {@link DecodedBatch}).
  *       A record that does not decode is refused ({@code decode}, {@code undecodable}).</li>
  *   <li>A batch waits at the tick of its oldest event not yet replayed; each tick replays its
  *       part, merged with the tick's other records in trace order, so a batched topic replays
  *       exactly as the same events one record each.</li>
  *   <li>Events wait in keyed state, grouped by release tick (a short span of trace time that
- *       divides the window), until the watermark passes the tick's end; then the tick's events go
- *       to the tracker sorted by (timestamp, sequence): input shuffled within the out-of-orderness
- *       bound replays exactly as sorted input. An event behind the watermark is refused
- *       ({@code late}). One timer per tick rather than per timestamp: at a few hundred exits per
- *       vCPU per millisecond, per-timestamp timers were most of the job's timer work and
- *       checkpoint size (BENCHMARKS.md, issue 4).</li>
- *   <li>An episode or guest interval counts in the window of the event that closed it.</li>
+ *       divides the window), until the watermark passes the tick's end; then the tick's events of
+ *       all the host's threads go to the replay sorted by (timestamp, sequence): input shuffled
+ *       within the out-of-orderness bound replays exactly as sorted input. An event behind the
+ *       watermark is refused ({@code late}). One timer per tick rather than per timestamp: at a few
+ *       hundred exits per vCPU per millisecond, per-timestamp timers were most of the job's timer
+ *       work and checkpoint size (BENCHMARKS.md, issue 4).</li>
+ *   <li>An episode or guest interval, and the shortening of a wait, counts in the window of the
+ *       event that closed it.</li>
  *   <li>An {@code EVENTS_LOST} mark (the agent's ring buffer overran on the CPU the vCPU last ran
- *       on) closes the open episode as incomplete, as offline; it is no event of the vCPU.</li>
- *   <li>When the watermark passes a window's end, the vCPU's share of it is emitted
- *       ({@link VcpuWindow}) for the app window to merge.</li>
- *   <li>A vCPU without events for {@code vcpuIdle} of trace time is closed: its open episode ends
- *       as the model's {@code TRACE_ENDED} (as at the end of a file offline) and its tracker is
+ *       on) closes that thread's open episode as incomplete, as offline; it is no event.</li>
+ *   <li>When the watermark passes a window's end, the host's share of it is emitted, one
+ *       {@link HostWindow} per app, for the app window to merge.</li>
+ *   <li>A thread without events for {@code vcpuIdle} of trace time is closed: its open episode
+ *       ends as the model's {@code TRACE_ENDED} (as at the end of a file offline) and its tracker is
  *       dropped. At the end of a bounded input (or any jump of the watermark past the idle
  *       deadline) the close counts in the last event's window, not in one {@code vcpuIdle} later.</li>
  * </ul>
  */
-public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, VcpuWindow> {
+public final class HostReplayFunction extends KeyedProcessFunction<String, WireExit, HostWindow> {
 
     private static final long serialVersionUID = 1L;
 
@@ -72,11 +74,11 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
 
     /** Release tick end -> the events of that tick, in arrival order, as the topic's bytes. */
     private transient MapState<Long, List<WireExit>> pending;
-    private transient ValueState<VcpuState> vcpu;
+    private transient ValueState<HostState> host;
     private transient Refuser refuser;
     private transient LateWindows lateWindows;
 
-    public VcpuReplay(Projector projector, long windowNs, long idleNs) {
+    public HostReplayFunction(Projector projector, long windowNs, long idleNs) {
         this.projector = projector;
         this.windowNs = windowNs;
         this.tickNs = releaseTick(windowNs);
@@ -105,13 +107,13 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
     public void open(OpenContext openContext) {
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>("pending-events", Types.LONG,
                 Types.LIST(WireExitTypeInfo.INSTANCE)));
-        vcpu = getRuntimeContext().getState(new ValueStateDescriptor<>("vcpu", TypeInformation.of(VcpuState.class)));
+        host = getRuntimeContext().getState(new ValueStateDescriptor<>("host", TypeInformation.of(HostState.class)));
         refuser = new Refuser(getRuntimeContext()).exportedFromStart(RefusalReason.LATE);
         lateWindows = new LateWindows(windowNs);
     }
 
     @Override
-    public void processElement(WireExit exit, Context ctx, Collector<VcpuWindow> out) throws Exception {
+    public void processElement(WireExit exit, Context ctx, Collector<HostWindow> out) throws Exception {
         long ts = exit.timestampNs;
         long watermark = ctx.timerService().currentWatermark();
         if (ts <= watermark) {
@@ -179,13 +181,13 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
     }
 
     @Override
-    public void onTimer(long ts, OnTimerContext ctx, Collector<VcpuWindow> out) throws Exception {
-        VcpuState state = vcpu.value();
+    public void onTimer(long ts, OnTimerContext ctx, Collector<HostWindow> out) throws Exception {
+        HostState state = host.value();
         List<WireExit> exits = pending.get(ts);
         if (exits != null) {
             pending.remove(ts);
             if (state == null) {
-                state = new VcpuState();
+                state = new HostState();
             }
             replayTick(ts, exits, state, ctx);
         }
@@ -193,28 +195,28 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
             return;
         }
         if (ts == state.idleTimerNs) {
+            // one idle timer per host, at its threads' first idle deadline, moved forward lazily
             state.idleTimerNs = Long.MIN_VALUE;
-            if (state.lastEventNs + idleNs > ts) {
-                // events came since the timer was set: one idle timer per vCPU, moved forward lazily
-                armIdleTimer(state, ctx);
-            }
         }
-        closeIfIdle(ts, state, ctx);
+        closeIdleThreads(ts, state, ctx);
+        if (state.idleTimerNs == Long.MIN_VALUE && !state.lastEventNs.isEmpty()) {
+            armIdleTimer(state, ctx);
+        }
         emitClosedWindows(ts, state, out);
         if (state.isEmpty() && pending.isEmpty()) {
-            vcpu.clear();
+            host.clear();
         } else {
-            vcpu.update(state);
+            host.update(state);
         }
     }
 
     /**
      * Replays the events of the tick ending at {@code tick}: single events and the tick's part of
-     * each batch, merged in trace order (timestamp, sequence; ties in arrival order), exactly the
-     * order a stable sort of the same events one record each gives. A batch with events in later
-     * ticks waits again at the next of them.
+     * each batch, of all the host's threads, merged in trace order (timestamp, sequence; ties in
+     * arrival order), exactly the order a stable sort of the same events one record each gives. A
+     * batch with events in later ticks waits again at the next of them.
      */
-    private void replayTick(long tick, List<WireExit> exits, VcpuState state, OnTimerContext ctx) throws Exception {
+    private void replayTick(long tick, List<WireExit> exits, HostState state, OnTimerContext ctx) throws Exception {
         Consumer<RejectedLine> refused = r -> ctx.output(Refusals.TAG, r);
         TickRun[] runs = new TickRun[exits.size()];
         int live = 0;
@@ -240,57 +242,54 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
                 recorder = new Recorder(state, ts, ctx);
             }
             if (next.atEventsLost()) {
-                // the agent lost events of the CPU this vCPU last ran on: its open episode is not
-                // whole; it closes as EVENTS_LOST, as the offline projector closes it (TraceProjector#eventsLost)
-                if (state.tracker != null) {
-                    state.tracker.eventsLost(recorder);
-                }
+                // the agent lost events of the CPU this thread last ran on: its open episode is not
+                // whole; it closes as EVENTS_LOST, as the offline projector closes it (HostReplay#eventsLost)
+                state.replay.eventsLostOf(next.exit.threadId, recorder);
                 next.skip();
                 continue;
             }
-            if (state.tracker == null) {
-                state.tracker = new EpisodeTracker(next.exit.threadId);
-            }
-            state.app = next.app();
-            next.replayInto(state.tracker, recorder);
-            state.lastEventNs = Math.max(state.lastEventNs, ts);
+            next.replayInto(state.replay, recorder);
         }
         for (int i = 0; i < live; i++) {
-            long later = runs[i].nextTimestampNs();
-            if (later != Long.MIN_VALUE) {
-                addPending(tickEnd(later), runs[i].exit, ctx.timerService());
+            TickRun run = runs[i];
+            if (run.lastReplayedNs() != Long.MIN_VALUE) {
+                state.lastEventNs.merge(run.exit.threadId, run.lastReplayedNs(), Math::max);
             }
-        }
-        if (state.idleTimerNs == Long.MIN_VALUE && live > 0) {
-            armIdleTimer(state, ctx);
+            long later = run.nextTimestampNs();
+            if (later != Long.MIN_VALUE) {
+                addPending(tickEnd(later), run.exit, ctx.timerService());
+            }
         }
     }
 
     /**
-     * Closes the vCPU's tracker once the watermark is past its idle deadline, at the first timer
-     * that sees it. When the watermark jumped there (the end of a bounded input, or a restored job
-     * catching up), that is before the last event's window is emitted, and what the close ends
-     * counts there, as offline at the end of a file. Only a vCPU that fell idle while event time
-     * went on gradually records its close in the window of the timer: the last event's window was
-     * emitted long before. (Recording every close at the idle timer put an episode that ended at
-     * the last event into a window {@code vcpuIdle} later, a window of its own at end of input.)
+     * Closes each thread whose idle deadline the watermark passed, at the first timer that sees
+     * it. When the watermark jumped there (the end of a bounded input, or a restored job catching
+     * up), that is before the last event's window is emitted, and what the close ends counts there,
+     * as offline at the end of a file. Only a thread that fell idle while event time went on
+     * gradually records its close in the window of the timer: the last event's window was emitted
+     * long before. (Recording every close at the idle timer put an episode that ended at the last
+     * event into a window {@code vcpuIdle} later, a window of its own at end of input.)
      */
-    private void closeIfIdle(long ts, VcpuState state, OnTimerContext ctx) throws Exception {
-        long idleAt = state.lastEventNs + idleNs;
-        if (state.tracker == null || idleAt > ctx.timerService().currentWatermark()) {
-            return;
+    private void closeIdleThreads(long ts, HostState state, OnTimerContext ctx) throws Exception {
+        long watermark = ctx.timerService().currentWatermark();
+        Iterator<Map.Entry<Integer, Long>> threads = state.lastEventNs.entrySet().iterator();
+        while (threads.hasNext()) {
+            Map.Entry<Integer, Long> thread = threads.next();
+            long last = thread.getValue();
+            long idleAt = last + idleNs;
+            // before the idle deadline's own timer, events still waiting for their tick may follow
+            if (idleAt > watermark || (idleAt > ts && !pending.isEmpty())) {
+                continue;
+            }
+            boolean lastWindowOpen = windowStart(last) + windowNs - 1 >= ts;
+            state.replay.close(thread.getKey(), new Recorder(state, lastWindowOpen ? last : ts, ctx));
+            threads.remove();
         }
-        // before the idle deadline's own timer, events still waiting for their tick may follow
-        if (idleAt > ts && !pending.isEmpty()) {
-            return;
-        }
-        boolean lastWindowOpen = windowStart(state.lastEventNs) + windowNs - 1 >= ts;
-        state.tracker.finish(new Recorder(state, lastWindowOpen ? state.lastEventNs : ts, ctx));
-        state.tracker = null;
     }
 
-    private void armIdleTimer(VcpuState state, OnTimerContext ctx) {
-        state.idleTimerNs = state.lastEventNs + idleNs;
+    private void armIdleTimer(HostState state, OnTimerContext ctx) {
+        state.idleTimerNs = state.firstIdleDeadline(idleNs);
         ctx.timerService().registerEventTimeTimer(state.idleTimerNs);
     }
 
@@ -298,51 +297,55 @@ public final class VcpuReplay extends KeyedProcessFunction<String, WireExit, Vcp
         return Math.floorDiv(ts, windowNs) * windowNs;
     }
 
-    private void emitClosedWindows(long watermark, VcpuState state, Collector<VcpuWindow> out) {
-        Iterator<Map.Entry<Long, ProjectionAccumulator>> it = state.windows.entrySet().iterator();
+    private void emitClosedWindows(long watermark, HostState state, Collector<HostWindow> out) {
+        Iterator<Map.Entry<Long, Map<String, ProjectionAccumulator>>> it = state.windows.entrySet().iterator();
         while (it.hasNext()) {
-            Map.Entry<Long, ProjectionAccumulator> w = it.next();
+            Map.Entry<Long, Map<String, ProjectionAccumulator>> w = it.next();
             if (w.getKey() + windowNs - 1 > watermark) {
                 break;
             }
-            out.collect(new VcpuWindow(state.app, w.getKey(), w.getValue()));
+            w.getValue().forEach((app, projection) -> out.collect(new HostWindow(app, w.getKey(), projection)));
             it.remove();
         }
     }
 
-    /** Records what the tracker emits into the window of the event being replayed. */
-    private final class Recorder implements EpisodeSink {
-        private final VcpuState state;
+    /** Records what the replay emits into the window of the event being replayed, per app. */
+    private final class Recorder implements HostReplay.Recording {
+        private final HostState state;
         final long windowStart;
         private final OnTimerContext ctx;
-        private ProjectionAccumulator into;
+        private Map<String, ProjectionAccumulator> window;
+        /** The last app recorded and its accumulator: a tick's runs are mostly of one app. */
+        private String lastApp;
+        private ProjectionAccumulator lastInto;
 
-        Recorder(VcpuState state, long ts, OnTimerContext ctx) {
+        Recorder(HostState state, long ts, OnTimerContext ctx) {
             this.state = state;
             this.windowStart = windowStart(ts);
             this.ctx = ctx;
         }
 
-        private ProjectionAccumulator window() {
-            if (into == null) {
-                into = state.windows.get(windowStart);
-                if (into == null) {
-                    into = projector.newAccumulator();
-                    state.windows.put(windowStart, into);
+        @Override
+        public Projector projector() {
+            return projector;
+        }
+
+        @Override
+        public ProjectionAccumulator accumulator(String app) {
+            if (app.equals(lastApp)) {
+                return lastInto;
+            }
+            if (window == null) {
+                window = state.windows.get(windowStart);
+                if (window == null) {
+                    window = new HashMap<>(4);
+                    state.windows.put(windowStart, window);
                     ctx.timerService().registerEventTimeTimer(windowStart + windowNs - 1);
                 }
             }
-            return into;
-        }
-
-        @Override
-        public void episode(Episode episode) {
-            projector.record(episode, window());
-        }
-
-        @Override
-        public void guestTime(GuestInterval interval) {
-            projector.record(interval, window());
+            lastInto = window.computeIfAbsent(app, a -> projector.newAccumulator());
+            lastApp = app;
+            return lastInto;
         }
     }
 }
