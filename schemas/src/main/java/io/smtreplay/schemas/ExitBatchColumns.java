@@ -235,6 +235,7 @@ public final class ExitBatchColumns {
         if (!anyWakeUp) {
             // the optional longs, payload and wokenThread: not needed, not read (the schema puts them last for this)
             Arrays.fill(wokenThread, 0, count, NO_THREAD);
+            Arrays.fill(payload, 0, count, null);
             return;
         }
         for (int column = 0; column < 5; column++) { // guestRip, info1, info2, intrInfo, errorCode

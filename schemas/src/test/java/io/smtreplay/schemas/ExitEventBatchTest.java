@@ -40,6 +40,10 @@ class ExitEventBatchTest {
         events.add(ExitEvent.newBuilder(base).setTracepoint("sched_waking").setKind(EventKindCode.SCHED_WAKING)
                 .setExitReasonName(null).setExitReasonCode(null).setNestedEntry(null).setWokenThread(7289)
                 .setTimestampNs(base.getTimestampNs() + 2_100).setSequence(47).setLineNumber(51).build());
+        events.add(ExitEvent.newBuilder(base).setTracepoint("kvm_apic_accept_irq").setKind(EventKindCode.OTHER_KVM)
+                .setExitReasonName(null).setExitReasonCode(null).setNestedEntry(null).setPcpu(5)
+                .setPayload("apicid 1 vec 236 (Fixed|edge)")
+                .setTimestampNs(base.getTimestampNs() + 2_200).setSequence(48).setLineNumber(52).build());
         return events;
     }
 
@@ -118,7 +122,26 @@ class ExitEventBatchTest {
             if (e.nestedEntry() != null) {
                 assertEquals(e.nestedEntry().vmcb(), columns.nestedVmcb(i));
             }
+            // what the critical path reads: the payload of wake-ups only, the woken thread of sched events
+            assertEquals(e.tracepoint(), columns.tracepoint(i));
+            assertEquals(e.pcpu(), columns.pcpu(i));
+            assertEquals(e.vcpu(), columns.vcpu(i));
+            assertEquals(e.wokenThread() == null ? ExitBatchColumns.NO_THREAD : e.wokenThread(), columns.wokenThread(i));
+            assertEquals(e.tracepoint().equals("kvm_apic_accept_irq") ? e.payload() : null, columns.payload(i));
         }
+    }
+
+    /** A batch without a wake-up or scheduler event stops reading at the vCPU column: no payload, no woken thread. */
+    @Test
+    void aBatchWithoutWakeUpsReadsNoPayload() {
+        List<ExitEvent> events = sampleEvents().subList(0, 4);
+        List<ExitEvent> wakeUpsFirst = new ArrayList<>(sampleEvents().subList(4, 6));
+        wakeUpsFirst.addAll(sampleEvents().subList(0, 4));
+        ExitBatchColumns columns = new ExitBatchColumns(WireCodec.exitEventBatches());
+        columns.read(batchOf(wakeUpsFirst)); // payloads and a woken thread first: the arrays are reused
+        columns.read(batchOf(events));
+        assertColumnsMatch(events, columns);
+        assertEquals(WireCodecTest.sampleExit().getVm(), columns.vm());
     }
 
     /** The agent's events-lost mark keeps its kind through a batch: the job closes the open episode on it. */

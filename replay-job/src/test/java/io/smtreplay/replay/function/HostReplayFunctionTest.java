@@ -79,6 +79,54 @@ class HostReplayFunctionTest {
     }
 
     /**
+     * Two vCPUs and L0's backend on one host (netperf-rr: L1's I/O vCPU woken by IPIs and by the
+     * backend's scheduler wake-ups): the replay keyed by host shrinks each wait by its cause's
+     * saving exactly as offline, one record per event and in batches of each thread's events.
+     */
+    @Test
+    void waitsShrinkByTheirCauseOnAnotherThreadAsOfflineAlsoInBatches() throws Exception {
+        List<ExitEvent> netperf = SynthInput.of(List.of(
+                new SynthSpec(Workload.NETPERF_RR, TraceFormat.FTRACE, KernelEra.V6_12, Isa.VMX, 2, 6_000_000, 5, null, true)),
+                PROFILE).events();
+        TraceProjector offline = new TraceProjector(PROJECTOR);
+        netperf.forEach(e -> offline.accept(e.getApp(), e.getVm(), e.getHost(), ExitEventMapping.fromAvro(e)));
+        offline.finish();
+        ProjectionAccumulator expected = offline.byApp().get(netperf.get(0).getApp());
+        assertTrue(expected.total().explainedWaitNs() > 0, "waits with a cause to shrink");
+
+        for (int batch : List.of(1, 16)) {
+            var harness = harness();
+            // each thread's events in batches of its own, at the oldest event's time, as the agent sends them
+            java.util.Map<Integer, List<ExitEvent>> open = new java.util.LinkedHashMap<>();
+            for (ExitEvent e : netperf) {
+                List<ExitEvent> of = open.computeIfAbsent(e.getThreadId(), t -> new ArrayList<>());
+                of.add(e);
+                if (of.size() == batch) {
+                    send(harness, batch == 1 ? CODEC.encode(e) : batchOf(of), of.get(0).getTimestampNs());
+                    open.remove(e.getThreadId());
+                }
+            }
+            for (List<ExitEvent> rest : open.values()) {
+                send(harness, batchOf(rest), rest.get(0).getTimestampNs());
+            }
+            harness.processWatermark(Long.MAX_VALUE);
+            ProjectionAccumulator streamed = PROJECTOR.newAccumulator();
+            harness.extractOutputValues().forEach(w -> streamed.merge(w.projection));
+            for (String config : expected.configurations()) {
+                int i = expected.indexOf(config);
+                String what = "batches of " + batch + ", " + config;
+                assertEquals(expected.total().projectedWaitNs(i), streamed.total().projectedWaitNs(i), what);
+                assertEquals(expected.total().projectedNs(i), streamed.total().projectedNs(i), what);
+            }
+            assertEquals(expected.total().waitNs(), streamed.total().waitNs());
+            assertEquals(expected.total().explainedWaitNs(), streamed.total().explainedWaitNs());
+            assertEquals(expected.total().guestNs(), streamed.total().guestNs());
+            assertEquals(List.of(), refusals(harness));
+            harness.close();
+        }
+    }
+
+    /**
      * The agent's {@code EVENTS_LOST} marks (a ring-buffer overrun on the CPU the vCPU ran on)
      * close its open episodes as the offline projector's {@code eventsLost} does: the same
      * episodes, the same incomplete ones, and none of the marks counted as events.
