@@ -154,8 +154,7 @@ public final class ProjectReport {
             out.printf("  %d guest interval(s) shorter than the switch parts the profile puts outside the exit->entry"
                     + " window (a profile of another CPU, or timestamps too coarse to show them)%n", acc.guestShorterThanModelled());
         }
-        out.printf("  waiting with no visible cause: %s of wall time, held fixed (wall-clock speedups are lower bounds)%n",
-                percent(total.unexplainedWaitShare()));
+        out.println(unexplainedWaitLine(total.unexplainedWaitShare()));
         if (!acc.blocks().enoughData()) {
             out.printf("  not enough data for an interval: %d complete episode(s) in %d ms block(s); need %d in %d%n",
                     acc.blocks().episodes(), acc.blocks().blocksWithEpisodes(), TimeBlocks.MIN_EPISODES,
@@ -335,6 +334,11 @@ public final class ProjectReport {
             i.put("low", interval.low());
             i.put("high", interval.high());
         }
+    }
+
+    /** The line {@code project} and {@code run} print under the table: the share the wall-clock figure is a lower bound by. */
+    static String unexplainedWaitLine(double share) {
+        return "  waiting with no visible cause: " + percent(share) + " of wall time, held fixed (wall-clock speedups are lower bounds)";
     }
 
     private static String percent(double share) {

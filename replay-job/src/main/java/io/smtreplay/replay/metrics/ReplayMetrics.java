@@ -17,8 +17,8 @@ public final class ReplayMetrics {
 
     /**
      * Gauge {app, config}: wall-clock speedup of the app's last complete window (Σ vCPU timelines
-     * with their waits; the streaming job holds every wait fixed: a lower bound, see
-     * {@link #UNEXPLAINED_WAIT_RATIO}).
+     * with their waits, each shrunk by its cause's saving over the critical path; waits with no
+     * visible cause held fixed: a lower bound by {@link #UNEXPLAINED_WAIT_RATIO}).
      */
     public static final String WALL_CLOCK_SPEEDUP = "wall_clock_speedup";
     /** Gauge {app, config}: CPU-time speedup of the app's last complete window (waits left out). */
