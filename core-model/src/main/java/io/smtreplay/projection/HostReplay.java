@@ -4,11 +4,11 @@ import io.smtreplay.episode.Episode;
 import io.smtreplay.episode.EpisodeSink;
 import io.smtreplay.episode.EpisodeTracker;
 import io.smtreplay.episode.GuestInterval;
-import io.smtreplay.trace.NestedEntry;
 import io.smtreplay.episode.TrackerCounters;
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.ExitReasons;
+import io.smtreplay.trace.NestedEntry;
 import io.smtreplay.trace.TraceEvent;
 
 import java.io.Serializable;
@@ -339,8 +339,4 @@ public final class HostReplay implements Serializable {
         return threads.values().stream().filter(t -> t.runsGuest).map(t -> t.app).toList();
     }
 
-    /** True when every thread was closed: the job may drop the state. */
-    public boolean isClosed() {
-        return threads.values().stream().allMatch(t -> t.tracker == null);
-    }
 }

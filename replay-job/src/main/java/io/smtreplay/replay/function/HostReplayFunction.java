@@ -273,14 +273,23 @@ public final class HostReplayFunction extends KeyedProcessFunction<String, WireE
      */
     private void closeIdleThreads(long ts, HostState state, OnTimerContext ctx) throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        Boolean eventsWaiting = null; // read once, and only when a thread is past its deadline
         Iterator<Map.Entry<Integer, Long>> threads = state.lastEventNs.entrySet().iterator();
         while (threads.hasNext()) {
             Map.Entry<Integer, Long> thread = threads.next();
             long last = thread.getValue();
             long idleAt = last + idleNs;
-            // before the idle deadline's own timer, events still waiting for their tick may follow
-            if (idleAt > watermark || (idleAt > ts && !pending.isEmpty())) {
+            if (idleAt > watermark) {
                 continue;
+            }
+            if (idleAt > ts) {
+                // before the idle deadline's own timer, events still waiting for their tick may follow
+                if (eventsWaiting == null) {
+                    eventsWaiting = !pending.isEmpty();
+                }
+                if (eventsWaiting) {
+                    continue;
+                }
             }
             boolean lastWindowOpen = windowStart(last) + windowNs - 1 >= ts;
             state.replay.close(thread.getKey(), new Recorder(state, lastWindowOpen ? last : ts, ctx));
