@@ -124,6 +124,11 @@ class HostReplayFunctionTest {
             assertEquals(List.of(), refusals(harness));
             harness.close();
         }
+        // restored from snapshots taken while waits were open: the critical path's state is checkpointed too
+        List<String> uninterrupted = windows(replayRestoringAfter(netperf, -1));
+        for (int cut = 500; cut < netperf.size(); cut += netperf.size() / 4) {
+            assertEquals(uninterrupted, windows(replayRestoringAfter(netperf, cut)), "restored after event " + cut);
+        }
     }
 
     /**
@@ -360,7 +365,8 @@ class HostReplayFunctionTest {
     private static String describe(HostWindow w, long appWindowStartNs) {
         return w.app + "@" + w.windowStartNs + " in app window " + appWindowStartNs + ": " + w.projection.episodes().episodes()
                 + " episodes, baseline " + w.projection.total().baselineNs() + " ns, guest " + w.projection.total().guestNs()
-                + " ns";
+                + " ns, wait " + w.projection.total().waitNs() + " ns of which explained " + w.projection.total().explainedWaitNs()
+                + " ns, projected on svt-hw " + w.projection.total().projectedWaitNs(w.projection.indexOf("svt-hw")) + " ns";
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, WireExit, HostWindow> harness() throws Exception {
