@@ -227,16 +227,8 @@ public final class HostReplayFunction extends KeyedProcessFunction<String, WireE
             }
         }
         Recorder recorder = null;
-        while (true) {
-            TickRun next = null;
-            for (int i = 0; i < live; i++) {
-                if (runs[i].hasNext() && (next == null || runs[i].before(next))) {
-                    next = runs[i];
-                }
-            }
-            if (next == null) {
-                break;
-            }
+        TickMerge merge = new TickMerge(runs, live);
+        for (TickRun next = merge.next(); next != null; merge.advanced(), next = merge.next()) {
             long ts = next.timestampNs();
             if (recorder == null || recorder.windowStart != windowStart(ts)) {
                 recorder = new Recorder(state, ts, ctx);
@@ -246,9 +238,9 @@ public final class HostReplayFunction extends KeyedProcessFunction<String, WireE
                 // whole; it closes as EVENTS_LOST, as the offline projector closes it (HostReplay#eventsLost)
                 state.replay.eventsLostOf(next.exit.threadId, recorder);
                 next.skip();
-                continue;
+            } else {
+                next.replayInto(state.replay, recorder);
             }
-            next.replayInto(state.replay, recorder);
         }
         for (int i = 0; i < live; i++) {
             TickRun run = runs[i];
