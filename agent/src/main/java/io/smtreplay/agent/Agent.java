@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -30,8 +31,21 @@ public final class Agent {
     public record AgentConfig(Path tracefs, String instanceName, int bufferKbPerCpu, List<String> events,
                               String bootstrap, String topic, String dlqTopic, String progressTopic, int partitions, Path spoolDir,
                               long spoolMaxBytes, Duration deliveryTimeout, Duration duration, String host,
-                              Path proc, List<String> labelRules, Path labelFile) {
+                              Path proc, List<String> labelRules, Path labelFile, int decodeNice, int pageQueueMb) {
+        /** Decoding at the guests' priority (nice 0) and the readers' default queue: what an embedding test wants. */
+        public AgentConfig(Path tracefs, String instanceName, int bufferKbPerCpu, List<String> events,
+                           String bootstrap, String topic, String dlqTopic, String progressTopic, int partitions, Path spoolDir,
+                           long spoolMaxBytes, Duration deliveryTimeout, Duration duration, String host,
+                           Path proc, List<String> labelRules, Path labelFile) {
+            this(tracefs, instanceName, bufferKbPerCpu, events, bootstrap, topic, dlqTopic, progressTopic, partitions, spoolDir,
+                    spoolMaxBytes, deliveryTimeout, duration, host, proc, labelRules, labelFile, 0, DEFAULT_PAGE_QUEUE_MB);
+        }
     }
+
+    /** Pages read and not yet decoded, all CPUs together, before the readers wait and the ring buffers fill. */
+    public static final int DEFAULT_PAGE_QUEUE_MB = 64;
+    /** How often threads the JVM started since are lowered too (a few, from threads that existed before). */
+    private static final Duration PRIORITY_SWEEP = Duration.ofSeconds(5);
 
     /** Per CPU: events the kernel says it lost (stats) and the agent reported; and records published. */
     public record Summary(long[] kernelLost, long[] reportedLost, long published, long leftInSpool) {
@@ -83,9 +97,10 @@ public final class Agent {
             PageDecoder pages = new PageDecoder(formats.layout());
             ThreadLabels labels = new ThreadLabels(config.proc(), config.host(), rules);
             List<CpuReader> readers = new ArrayList<>();
+            int queuePages = pagesPerCpu(config.pageQueueMb(), pages.layout().subBufferSize(), instance.cpus());
             for (int cpu = 0; cpu < instance.cpus(); cpu++) {
                 CpuReader reader = new CpuReader(cpu, instance.rawPipe(cpu), pages, metrics,
-                        c -> instance.stats(c).entries());
+                        c -> instance.stats(c).entries(), queuePages);
                 try {
                     reader.open();
                 } catch (IOException e) {
@@ -93,13 +108,7 @@ public final class Agent {
                 }
                 readers.add(reader);
             }
-            List<Thread> threads = new ArrayList<>();
-            for (CpuReader r : readers) {
-                Thread t = new Thread(r, "agent-cpu" + r.cpu());
-                t.setDaemon(true);
-                t.start();
-                threads.add(t);
-            }
+            startReaders(readers);
             EventDecoder decoder = new EventDecoder(formats, config.host() + "/" + instance.dir().getFileName(),
                     labels::comm);
             SpoolingSink sink = new SpoolingSink(spool, labels, config.host(), metrics);
@@ -108,9 +117,11 @@ public final class Agent {
             Thread stopper = new Thread(() -> stopAfterDuration(instance, readers), "agent-stopper");
             stopper.setDaemon(true);
             stopper.start();
+            DecodeBacklog backlog = new DecodeBacklog(readers, metrics);
             merger.run(() -> {
                 sink.flush();
                 flush(spool);
+                backlog.update();
             });
             for (CpuReader r : readers) {
                 if (r.failure() != null) {
@@ -145,6 +156,47 @@ public final class Agent {
                 // every record was flushed by flush() before
             }
         }
+    }
+
+    /**
+     * One thread per reader, at the priority the agent started with; with a decoding nice value,
+     * everything else is lowered once the readers' thread ids are known (a reader lowered by
+     * mistake could not be raised again without a capability).
+     */
+    private void startReaders(List<CpuReader> readers) {
+        Set<Long> readerTids = ConcurrentHashMap.newKeySet();
+        CountDownLatch readersKnown = new CountDownLatch(readers.size());
+        for (CpuReader r : readers) {
+            Thread t = new Thread(() -> {
+                try {
+                    readerTids.add(BackgroundPriority.currentTid());
+                } catch (IOException | RuntimeException e) {
+                    // no /proc/thread-self: this reader is lowered with the rest, which only costs headroom
+                } finally {
+                    readersKnown.countDown();
+                }
+                r.run();
+            }, "agent-cpu" + r.cpu());
+            t.setDaemon(true);
+            t.start();
+        }
+        if (config.decodeNice() == 0) {
+            return;
+        }
+        BackgroundPriority priority = new BackgroundPriority(config.decodeNice());
+        try {
+            readersKnown.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Thread lowering = new Thread(() -> priority.keepLowering(readerTids, PRIORITY_SWEEP, stopRequested), "agent-priority");
+        lowering.setDaemon(true);
+        lowering.start();
+    }
+
+    static int pagesPerCpu(int queueMb, int pageBytes, int cpus) {
+        return (int) Math.max(64, ((long) queueMb << 20) / pageBytes / Math.max(1, cpus));
     }
 
     private static long kernelLost(TracefsInstance instance, int cpu) throws AgentException {
