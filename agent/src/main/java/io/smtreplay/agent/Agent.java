@@ -42,8 +42,10 @@ public final class Agent {
         }
     }
 
+    /** Nice value of everything but the readers: the lowest priority, so the guests always come first. */
+    public static final int DEFAULT_DECODE_NICE = 19;
     /** Pages read and not yet decoded, all CPUs together, before the readers wait and the ring buffers fill. */
-    public static final int DEFAULT_PAGE_QUEUE_MB = 64;
+    public static final int DEFAULT_PAGE_QUEUE_MB = 32;
     /** How often threads the JVM started since are lowered too (a few, from threads that existed before). */
     private static final Duration PRIORITY_SWEEP = Duration.ofSeconds(5);
 

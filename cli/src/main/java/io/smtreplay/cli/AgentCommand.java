@@ -52,7 +52,7 @@ public final class AgentCommand implements Callable<Integer> {
     List<String> labelRules = List.of();
     @Option(names = "--label-file", description = "label rules, one KEY:VALUE=APP a line")
     Path labelFile;
-    @Option(names = "--decode-nice", defaultValue = "19", paramLabel = "N",
+    @Option(names = "--decode-nice", defaultValue = "" + Agent.DEFAULT_DECODE_NICE, paramLabel = "N",
             description = "nice value (1..19) of everything but the ring-buffer readers: decoding and publishing yield to the guests "
                     + "and may lag (metric smtreplay_agent_decode_lag_seconds); 0 leaves every thread at the agent's own priority (default: ${DEFAULT-VALUE})")
     int decodeNice;
