@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -69,6 +68,13 @@ public final class Agent {
     }
 
     public Summary run() throws AgentException, InterruptedException {
+        // from the start: the JIT compiling and the spool of a crashed run draining must not compete with the guests either
+        try (BackgroundPriority priority = new BackgroundPriority(config.decodeNice(), PRIORITY_SWEEP)) {
+            return run(priority);
+        }
+    }
+
+    private Summary run(BackgroundPriority priority) throws AgentException, InterruptedException {
         List<ThreadLabels.Rule> rules = new ArrayList<>();
         try {
             for (String r : config.labelRules()) {
@@ -110,7 +116,9 @@ public final class Agent {
                 }
                 readers.add(reader);
             }
-            startReaders(readers);
+            for (CpuReader r : readers) {
+                priority.startKept(r, "agent-cpu" + r.cpu());
+            }
             EventDecoder decoder = new EventDecoder(formats, config.host() + "/" + instance.dir().getFileName(),
                     labels::comm);
             SpoolingSink sink = new SpoolingSink(spool, labels, config.host(), metrics);
@@ -158,43 +166,6 @@ public final class Agent {
                 // every record was flushed by flush() before
             }
         }
-    }
-
-    /**
-     * One thread per reader, at the priority the agent started with; with a decoding nice value,
-     * everything else is lowered once the readers' thread ids are known (a reader lowered by
-     * mistake could not be raised again without a capability).
-     */
-    private void startReaders(List<CpuReader> readers) {
-        Set<Long> readerTids = ConcurrentHashMap.newKeySet();
-        CountDownLatch readersKnown = new CountDownLatch(readers.size());
-        for (CpuReader r : readers) {
-            Thread t = new Thread(() -> {
-                try {
-                    readerTids.add(BackgroundPriority.currentTid());
-                } catch (IOException | RuntimeException e) {
-                    // no /proc/thread-self: this reader is lowered with the rest, which only costs headroom
-                } finally {
-                    readersKnown.countDown();
-                }
-                r.run();
-            }, "agent-cpu" + r.cpu());
-            t.setDaemon(true);
-            t.start();
-        }
-        if (config.decodeNice() == 0) {
-            return;
-        }
-        BackgroundPriority priority = new BackgroundPriority(config.decodeNice());
-        try {
-            readersKnown.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        Thread lowering = new Thread(() -> priority.keepLowering(readerTids, PRIORITY_SWEEP, stopRequested), "agent-priority");
-        lowering.setDaemon(true);
-        lowering.start();
     }
 
     static int pagesPerCpu(int queueMb, int pageBytes, int cpus) {

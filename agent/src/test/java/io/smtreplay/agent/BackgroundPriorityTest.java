@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -52,9 +53,28 @@ class BackgroundPriorityTest {
     }
 
     @Test
-    void onlyNiceValuesBelowTheGuestsAreAccepted() {
-        assertThrows(IllegalArgumentException.class, () -> new BackgroundPriority(0));
-        assertThrows(IllegalArgumentException.class, () -> new BackgroundPriority(20));
-        assertEquals(19, new BackgroundPriority(19).nice());
+    void niceValuesOutsideZeroToNineteenAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new BackgroundPriority(-1, Duration.ofSeconds(5)));
+        assertThrows(IllegalArgumentException.class, () -> new BackgroundPriority(20, Duration.ofSeconds(5)));
+    }
+
+    /** Nice value 0 (what tests that run the agent in their own JVM use) changes no thread and still starts the readers. */
+    @Test
+    void niceZeroStartsThreadsAndLowersNothing() throws Exception {
+        long self = BackgroundPriority.currentTid();
+        int before = BackgroundPriority.niceOf(self);
+        CompletableFuture<Integer> readerNice = new CompletableFuture<>();
+        try (BackgroundPriority off = new BackgroundPriority(0, Duration.ofMillis(10))) {
+            off.startKept(() -> {
+                try {
+                    readerNice.complete(BackgroundPriority.niceOf(BackgroundPriority.currentTid()));
+                } catch (Exception e) {
+                    readerNice.completeExceptionally(e);
+                }
+            }, "kept-under-test");
+            assertEquals(before, readerNice.get(10, TimeUnit.SECONDS));
+            Thread.sleep(50);
+            assertEquals(before, BackgroundPriority.niceOf(self));
+        }
     }
 }
