@@ -45,7 +45,7 @@ public final class Agent {
     public static final int DEFAULT_DECODE_NICE = 19;
     /** Pages read and not yet decoded, all CPUs together, before the readers wait and the ring buffers fill. */
     public static final int DEFAULT_PAGE_QUEUE_MB = 32;
-    /** How often threads the JVM started since are lowered too (a few, from threads that existed before). */
+    /** How often threads started since are lowered too (the few the JVM starts from the reader starter or a reader). */
     private static final Duration PRIORITY_SWEEP = Duration.ofSeconds(5);
 
     /** Per CPU: events the kernel says it lost (stats) and the agent reported; and records published. */
