@@ -14,7 +14,13 @@
 #              never reaches a broker (as the earlier runs did); stopped with SIGTERM after the guest;
 #   trace-cmd  `trace-cmd record -d -k -B <private instance> -b 16384` with exactly the events and
 #              filters the agent enabled (read from the agent's instance while it ran).
-# The rate is exits/s from the guest's own clock (it prints ns=). Loss: the agent's own count (the
+# AGENT_VARIANTS (optional) runs the agent several ways in each round, side by side: entries
+# separated by ';', each LABEL|JAVA_OPTS|AGENT_ARGS, e.g.
+#   AGENT_VARIANTS='agent-nice0||--decode-nice 0;agent||;agent-c2|-XX:TieredStopAtLevel=4|'
+# (default: one variant, "agent", bin/smtreplay's own launch options and the agent's defaults).
+# The rate is exits/s from the guest's own clock (it prints ns=). Each traced run also reports the
+# reader's CPU seconds while the guest ran (utime+stime of the agent's JVM, or of trace-cmd and its
+# per-CPU recorder processes, from /proc/<pid>/stat). Loss: the agent's own count (the
 # kernel's per-CPU stats it reads); trace-cmd's: kvm_pio events of the guest's thread in
 # `trace-cmd report` against EXITS. Output: one TSV line per run on stdout, then the medians.
 # tracefs is left as found (no instance of ours, top-level set_event unchanged), also on failure:
@@ -54,8 +60,15 @@ trap 'exit 130' INT TERM
 gcc -O2 -o "$W/pio_guest" "$ROOT/agent/src/test/c/pio_guest.c"
 "$ROOT/bin/smtreplay" --version >/dev/null # builds the jars now, not inside a measured run
 
-guest() { # runs the guest; sets tid and rate (exits/s by the guest's clock)
+cpu_ticks() { # utime+stime of these processes (clock ticks)
+  local t=0 p; for p in "$@"; do t=$((t + $(sed -E 's/.*\) //' "/proc/$p/stat" 2>/dev/null | awk '{ s += $12 + $13 } END { print s + 0 }'))); done
+  echo "$t"
+}
+guest() { # runs the guest; sets tid, rate (exits/s by the guest's clock) and reader_cpu (CPU-s of READER_PIDS meanwhile)
+  local pids; pids=$(for p in ${READER_PIDS:-}; do echo "$p"; pgrep -P "$p" || true; done)
+  local t0; t0=$(cpu_ticks $pids)
   local out; out=$("$W/pio_guest" "$EXITS" 1000)
+  reader_cpu=$(awk -v a="$t0" -v b="$(cpu_ticks $pids)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz }')
   tid=$(sed -E 's/.*tid=([0-9]+).*/\1/' <<<"$out")
   rate=$(sed -E 's/.*ns=([0-9]+).*/\1/' <<<"$out" | awk -v n="$EXITS" '{ printf "%d", n / ($1 / 1e9) }')
 }
@@ -66,8 +79,10 @@ wait_for() { # waits up to 60 s for a file to exist
 
 run_untraced() { guest; echo -e "$1\tuntraced\t$rate\t-"; }
 
-run_agent() {
-  "$ROOT/bin/smtreplay" agent --bootstrap 127.0.0.1:1 --host bench --spool-dir "$W/spool" \
+run_agent() { # round label java-opts agent-args
+  local label=${2:-agent}
+  # shellcheck disable=SC2086 # the agent's extra arguments are words
+  JAVA_OPTS="${3:-}" "$ROOT/bin/smtreplay" agent ${4:-} --bootstrap 127.0.0.1:1 --host bench --spool-dir "$W/spool" \
     --delivery-timeout 1s --label comm:pio_guest=pio-app >"$W/agent.out" 2>"$W/agent.err" &
   agent_pid=$!
   local inst="$TRACEFS/instances/smtreplay-$agent_pid"
@@ -80,7 +95,7 @@ run_agent() {
     local f; f=$(cat "$inst/events/${ev/://}/filter")
     [[ $f != none ]] && printf '%s\t%s\n' "$ev" "$f" >>"$W/filters"
   done <"$W/events"
-  guest
+  READER_PIDS=$agent_pid guest
   sleep 2
   kill -TERM "$agent_pid"
   # exits 1: the unreachable broker leaves the records in the spool; any other status is a failure
@@ -90,7 +105,7 @@ run_agent() {
   local lost; lost=$(sed -nE 's/^agent: .*, ([0-9]+) events lost$/\1/p' "$W/agent.out")
   [[ -n $lost ]] || { echo "agent-vs-trace-cmd: no summary from the agent:" >&2; cat "$W/agent.out" "$W/agent.err" >&2; exit 1; }
   local spooled; spooled=$(sed -nE 's/.*did not acknowledge ([0-9]+) records.*/\1/p' "$W/agent.err")
-  echo -e "$1\tagent\t$rate\t$lost lost (kernel stats), ${spooled:-?} Kafka records (event batches) left in the spool"
+  echo -e "$1\t$label\t$rate\t$lost lost (kernel stats), ${spooled:-?} Kafka records (event batches) left in the spool\t$reader_cpu CPU-s"
   rm -rf "$W/spool"
 }
 
@@ -105,19 +120,20 @@ run_trace_cmd() {
   tc_pid=$!
   wait_for "$TRACEFS/instances/$TC_INSTANCE/tracing_on"
   sleep 3
-  guest
+  READER_PIDS=$tc_pid guest
   sleep 2
   kill -INT "$tc_pid"
   wait "$tc_pid" || { cat "$W/tc.out" >&2; exit 1; }
   tc_pid=""
   [[ -d $TRACEFS/instances/$TC_INSTANCE ]] && rmdir "$TRACEFS/instances/$TC_INSTANCE"
   local seen; seen=$(trace-cmd report -i "$W/t.dat" 2>/dev/null | awk -v t="-$tid " 'index($0, t) && / kvm_pio:/ { n++ } END { print n + 0 }')
-  echo -e "$1\ttrace-cmd\t$rate\t$((EXITS - seen)) lost ($seen of $EXITS kvm_pio in the report)"
+  echo -e "$1\ttrace-cmd\t$rate\t$((EXITS - seen)) lost ($seen of $EXITS kvm_pio in the report)\t$reader_cpu CPU-s"
   rm -f "$W/t.dat"*
 }
 
 echo "# $(date -u +%FT%TZ) $(nproc) CPUs, kernel $(uname -r), load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo -e "# round\treader\texits/s\tloss"
+echo -e "# round\treader\texits/s\tloss\treader CPU-s while the guest ran"
+IFS=';' read -r -a variants <<<"${AGENT_VARIANTS:-agent||}"
 measure() { # not in a pipeline: the runs must set agent_pid/tc_pid in this shell, for the trap
   "$@" >"$W/line"
   cat "$W/line" >>"$W/results"
@@ -125,14 +141,20 @@ measure() { # not in a pipeline: the runs must set agent_pid/tc_pid in this shel
 }
 for r in $(seq "$ROUNDS"); do
   measure run_untraced "$r"
-  measure run_agent "$r"
+  for v in "${variants[@]}"; do
+    IFS='|' read -r label opts args <<<"$v"
+    measure run_agent "$r" "$label" "$opts" "$args"
+  done
   [[ $r == 1 ]] && echo "# agent's events: $(tr '\n' ' ' <"$W/events")(filtered: $(cut -f1 "$W/filters" | tr '\n' ' '))"
   measure run_trace_cmd "$r"
 done
 measure run_untraced last
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-for reader in untraced agent trace-cmd; do
-  awk -F'\t' -v r="$reader" '$2 == r { print $3 }' "$W/results" | sort -n |
-    awk -v r="$reader" '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
-      printf "# median %s: %d exits/s (%d runs, %d..%d)\n", r, m, NR, v[1], v[NR] }'
+for reader in untraced $(for v in "${variants[@]}"; do echo "${v%%|*}"; done) trace-cmd; do
+  for col in 3 5; do
+    awk -F'\t' -v r="$reader" -v c="$col" '$2 == r && $c != "" { print $c + 0 }' "$W/results" | sort -n |
+      awk -v r="$reader" -v what="$([[ $col == 3 ]] && echo exits/s || echo "reader CPU-s while the guest ran")" '{ v[NR] = $1 }
+        END { if (NR == 0) exit; m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2;
+          printf "# median %s: %s %s (%d runs, %s..%s)\n", r, m, what, NR, v[1], v[NR] }'
+  done
 done

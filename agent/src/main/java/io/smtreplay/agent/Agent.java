@@ -30,8 +30,23 @@ public final class Agent {
     public record AgentConfig(Path tracefs, String instanceName, int bufferKbPerCpu, List<String> events,
                               String bootstrap, String topic, String dlqTopic, String progressTopic, int partitions, Path spoolDir,
                               long spoolMaxBytes, Duration deliveryTimeout, Duration duration, String host,
-                              Path proc, List<String> labelRules, Path labelFile) {
+                              Path proc, List<String> labelRules, Path labelFile, int decodeNice, int pageQueueMb) {
+        /** Decoding at the guests' priority (nice 0) and the readers' default queue: what an embedding test wants. */
+        public AgentConfig(Path tracefs, String instanceName, int bufferKbPerCpu, List<String> events,
+                           String bootstrap, String topic, String dlqTopic, String progressTopic, int partitions, Path spoolDir,
+                           long spoolMaxBytes, Duration deliveryTimeout, Duration duration, String host,
+                           Path proc, List<String> labelRules, Path labelFile) {
+            this(tracefs, instanceName, bufferKbPerCpu, events, bootstrap, topic, dlqTopic, progressTopic, partitions, spoolDir,
+                    spoolMaxBytes, deliveryTimeout, duration, host, proc, labelRules, labelFile, 0, DEFAULT_PAGE_QUEUE_MB);
+        }
     }
+
+    /** Nice value of everything but the readers: the lowest priority, so the guests always come first. */
+    public static final int DEFAULT_DECODE_NICE = 19;
+    /** Pages read and not yet decoded, all CPUs together, before the readers wait and the ring buffers fill. */
+    public static final int DEFAULT_PAGE_QUEUE_MB = 32;
+    /** How often threads started since are lowered too (the few the JVM starts from the reader starter or a reader). */
+    private static final Duration PRIORITY_SWEEP = Duration.ofSeconds(5);
 
     /** Per CPU: events the kernel says it lost (stats) and the agent reported; and records published. */
     public record Summary(long[] kernelLost, long[] reportedLost, long published, long leftInSpool) {
@@ -53,6 +68,13 @@ public final class Agent {
     }
 
     public Summary run() throws AgentException, InterruptedException {
+        // from the start: the JIT compiling and the spool of a crashed run draining must not compete with the guests either
+        try (BackgroundPriority priority = new BackgroundPriority(config.decodeNice(), PRIORITY_SWEEP)) {
+            return run(priority);
+        }
+    }
+
+    private Summary run(BackgroundPriority priority) throws AgentException, InterruptedException {
         List<ThreadLabels.Rule> rules = new ArrayList<>();
         try {
             for (String r : config.labelRules()) {
@@ -83,9 +105,10 @@ public final class Agent {
             PageDecoder pages = new PageDecoder(formats.layout());
             ThreadLabels labels = new ThreadLabels(config.proc(), config.host(), rules);
             List<CpuReader> readers = new ArrayList<>();
+            int queuePages = pagesPerCpu(config.pageQueueMb(), pages.layout().subBufferSize(), instance.cpus());
             for (int cpu = 0; cpu < instance.cpus(); cpu++) {
                 CpuReader reader = new CpuReader(cpu, instance.rawPipe(cpu), pages, metrics,
-                        c -> instance.stats(c).entries());
+                        c -> instance.stats(c).entries(), queuePages);
                 try {
                     reader.open();
                 } catch (IOException e) {
@@ -93,12 +116,8 @@ public final class Agent {
                 }
                 readers.add(reader);
             }
-            List<Thread> threads = new ArrayList<>();
             for (CpuReader r : readers) {
-                Thread t = new Thread(r, "agent-cpu" + r.cpu());
-                t.setDaemon(true);
-                t.start();
-                threads.add(t);
+                priority.startKept(r, "agent-cpu" + r.cpu());
             }
             EventDecoder decoder = new EventDecoder(formats, config.host() + "/" + instance.dir().getFileName(),
                     labels::comm);
@@ -108,9 +127,11 @@ public final class Agent {
             Thread stopper = new Thread(() -> stopAfterDuration(instance, readers), "agent-stopper");
             stopper.setDaemon(true);
             stopper.start();
+            DecodeBacklog backlog = new DecodeBacklog(readers, metrics);
             merger.run(() -> {
                 sink.flush();
                 flush(spool);
+                backlog.update();
             });
             for (CpuReader r : readers) {
                 if (r.failure() != null) {
@@ -145,6 +166,10 @@ public final class Agent {
                 // every record was flushed by flush() before
             }
         }
+    }
+
+    static int pagesPerCpu(int queueMb, int pageBytes, int cpus) {
+        return (int) Math.max(64, ((long) queueMb << 20) / pageBytes / Math.max(1, cpus));
     }
 
     private static long kernelLost(TracefsInstance instance, int cpu) throws AgentException {

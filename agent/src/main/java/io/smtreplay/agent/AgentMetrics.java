@@ -38,6 +38,10 @@ public final class AgentMetrics implements AutoCloseable {
             .help("spool bytes not yet acknowledged by Kafka").register(registry);
     private final Gauge lag = Gauge.builder().name("smtreplay_agent_publish_lag_seconds")
             .help("age of the newest acknowledged event when it was acknowledged").register(registry);
+    private final Gauge decodeBacklogPages = Gauge.builder().name("smtreplay_agent_decode_backlog_pages")
+            .help("ring-buffer pages read and not yet decoded (decoding runs below the guests' priority)").register(registry);
+    private final Gauge decodeLag = Gauge.builder().name("smtreplay_agent_decode_lag_seconds")
+            .help("age of the oldest event read and not yet decoded (0 when decoding keeps up)").register(registry);
     private final AtomicLong publishedCount = new AtomicLong();
     private final AtomicLong lostCount = new AtomicLong();
     private HTTPServer server;
@@ -80,6 +84,11 @@ public final class AgentMetrics implements AutoCloseable {
         if (newestTimestampNs > 0) {
             lag.set((System.nanoTime() - newestTimestampNs) / 1e9);
         }
+    }
+
+    void decodeBacklog(long pages, long lagNs) {
+        decodeBacklogPages.set(pages);
+        decodeLag.set(lagNs / 1e9);
     }
 
     void deliveryFailure() {

@@ -40,7 +40,7 @@ final class CpuReader implements Runnable {
     private final PageDecoder decoder;
     private final AgentMetrics metrics;
     private final UnreadEntries unread;
-    private final BlockingQueue<DecodedPage> pages = new ArrayBlockingQueue<>(1024);
+    private final BlockingQueue<DecodedPage> pages;
     private volatile FileChannel channel;
     private volatile long readEnteredNs;
     private volatile long completeUpToNs = Long.MIN_VALUE;
@@ -55,6 +55,12 @@ final class CpuReader implements Runnable {
     }
 
     CpuReader(int cpu, Path rawPipe, PageDecoder decoder, AgentMetrics metrics, UnreadEntries unread) {
+        this(cpu, rawPipe, decoder, metrics, unread, 1024);
+    }
+
+    /** {@code queuePages}: pages read and not yet taken by the merger before this reader waits. */
+    CpuReader(int cpu, Path rawPipe, PageDecoder decoder, AgentMetrics metrics, UnreadEntries unread, int queuePages) {
+        this.pages = new ArrayBlockingQueue<>(queuePages);
         this.unread = unread;
         this.cpu = cpu;
         this.rawPipe = rawPipe;
@@ -172,6 +178,17 @@ final class CpuReader implements Runnable {
     /** The next decoded page, or null. */
     DecodedPage poll() {
         return pages.poll();
+    }
+
+    /** Pages read and not yet taken by the merger. */
+    int queuedPages() {
+        return pages.size();
+    }
+
+    /** Timestamp of the oldest event read and not yet taken by the merger; {@link Long#MAX_VALUE} when none waits. */
+    long oldestQueuedNs() {
+        DecodedPage head = pages.peek();
+        return head == null || head.recordCount() == 0 ? Long.MAX_VALUE : head.timestamp(0);
     }
 
     boolean finished() {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * --inh-caps=-all --bounding-set=-all}, checked in the process's own {@code /proc/<pid>/status}),
  * its metrics scraped by a real Prometheus (Debian's binary) while a real guest exits, and
  * stopped by SIGTERM: every kvm_pio event on the topic, the counters in Prometheus, the tracefs
- * instance gone.
+ * instance gone. With no {@code CAP_SYS_NICE} the agent still puts everything but its ring-buffer
+ * readers below the guests' priority (the readers stay at the priority it started with).
  */
 class AgentLeastPrivilegeTest {
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
@@ -83,6 +84,10 @@ class AgentLeastPrivilegeTest {
                         + " * (smtreplay_agent_records_published_total{job=\"agent\"}"
                         + " >= bool smtreplay_agent_records_spooled_total{job=\"agent\"})", 1));
                 assertEquals(0.0, awaitValue(prometheusPort, "sum(smtreplay_agent_events_lost_total{job=\"agent\"}) or vector(0)", 0));
+                assertEquals(2.0, awaitValue(prometheusPort,
+                        "count({__name__=~\"smtreplay_agent_decode_(backlog_pages|lag_seconds)\",job=\"agent\"})", 2),
+                        "the decode backlog and lag gauges are exported");
+                awaitPriorities(agent.pid());
 
                 agent.destroy(); // SIGTERM, as the kubelet stops a pod
                 assertTrue(agent.waitFor(3, TimeUnit.MINUTES), "SIGTERM stops the agent");
@@ -101,6 +106,44 @@ class AgentLeastPrivilegeTest {
                 LiveKernel.removeInstance(instance);
             }
         }
+    }
+
+    /**
+     * The readers ({@code agent-cpuN}) at the nice value the agent was started with (this test
+     * thread's: Maven may run under {@code nice}), as does the one that starts them; every other
+     * thread of the agent's JVM at {@link Agent#DEFAULT_DECODE_NICE}: the compilers, the collector,
+     * the merger, Kafka's producer.
+     * Polled: a thread the JVM started from a not yet lowered one is lowered by the next sweep.
+     */
+    private static void awaitPriorities(long pid) throws Exception {
+        int started = BackgroundPriority.niceOf(BackgroundPriority.currentTid());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String threads = "";
+        while (System.nanoTime() < deadline) {
+            Map<String, Integer> nice = new java.util.TreeMap<>();
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : (Iterable<Path>) tasks::iterator) {
+                    try {
+                        nice.put(Files.readString(task.resolve("comm")).strip() + "/" + task.getFileName(),
+                                BackgroundPriority.niceFromStat(Files.readString(task.resolve("stat"))));
+                    } catch (java.nio.file.NoSuchFileException ended) {
+                        // a thread that ended while listed
+                    }
+                }
+            }
+            threads = nice.toString();
+            long readers = nice.entrySet().stream().filter(e -> e.getKey().startsWith("agent-cpu") && e.getValue() == started).count();
+            // the thread that starts the readers (comm is cut at 15 characters) keeps the start priority too
+            boolean othersLowered = nice.entrySet().stream()
+                    .filter(e -> !e.getKey().startsWith("agent-cpu") && !e.getKey().startsWith("agent-reader-st"))
+                    .allMatch(e -> e.getValue() == Agent.DEFAULT_DECODE_NICE);
+            if (readers == Runtime.getRuntime().availableProcessors() && othersLowered
+                    && nice.keySet().stream().anyMatch(k -> k.startsWith("C1 CompilerThre"))) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("expected the agent-cpuN threads at nice " + started + ", every other at " + Agent.DEFAULT_DECODE_NICE + ": " + threads);
     }
 
     /** The agent JVM's {@code /proc/<pid>/status} fields (setpriv execs it: the pid is the JVM's). */

@@ -52,8 +52,19 @@ public final class AgentCommand implements Callable<Integer> {
     List<String> labelRules = List.of();
     @Option(names = "--label-file", description = "label rules, one KEY:VALUE=APP a line")
     Path labelFile;
+    @Option(names = "--decode-nice", defaultValue = "" + Agent.DEFAULT_DECODE_NICE, paramLabel = "N",
+            description = "nice value (1..19) of everything but the ring-buffer readers: decoding and publishing yield to the guests "
+                    + "and may lag (metric smtreplay_agent_decode_lag_seconds); 0 leaves every thread at the agent's own priority (default: ${DEFAULT-VALUE})")
+    int decodeNice;
+    @Option(names = "--page-queue-mb", defaultValue = "" + Agent.DEFAULT_PAGE_QUEUE_MB, paramLabel = "MB",
+            description = "pages read and not yet decoded, all CPUs together; beyond it the readers wait and the ring buffers (--buffer-kb) "
+                    + "take the rest (default: ${DEFAULT-VALUE})")
+    int pageQueueMb;
     @Option(names = "--metrics-port", description = "serve agent metrics for Prometheus on this port")
     Integer metricsPort;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -65,10 +76,16 @@ public final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (decodeNice < 0 || decodeNice > 19) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--decode-nice must be 0..19, not " + decodeNice);
+        }
+        if (pageQueueMb < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--page-queue-mb must be at least 1, not " + pageQueueMb);
+        }
         Agent.AgentConfig config = new Agent.AgentConfig(tracefs, "smtreplay-" + ProcessHandle.current().pid(), bufferKb,
                 TracefsInstance.MODEL_EVENTS, bootstrap, topics.topic, topics.dlqTopic, topics.progressTopic, topics.partitions, spoolDir, spoolMaxMb << 20,
                 deliveryTimeout, once ? Duration.ofSeconds(1) : duration, host == null ? nodeName() : host,
-                Path.of("/proc"), labelRules, labelFile);
+                Path.of("/proc"), labelRules, labelFile, decodeNice, pageQueueMb);
         try (AgentMetrics metrics = new AgentMetrics()) {
             if (metricsPort != null) {
                 metrics.serve(metricsPort);

@@ -179,7 +179,9 @@ class CliErrorsTest {
                 Arguments.of("replay", List.of("--bootstrap", "127.0.0.1:9", "--metrics-port", String.valueOf(busy)),
                         "--metrics-port " + busy + " is in use"),
                 Arguments.of("synth", List.of("--workload", "idle", "--duration", "100000m", "-o", "-"),
-                        "of trace time synth writes at most"));
+                        "of trace time synth writes at most"),
+                Arguments.of("agent", List.of("--bootstrap", "127.0.0.1:9", "--decode-nice", "20"), "--decode-nice must be 0..19, not 20"),
+                Arguments.of("agent", List.of("--bootstrap", "127.0.0.1:9", "--page-queue-mb", "0"), "--page-queue-mb must be at least 1"));
     }
 
     private static final java.net.ServerSocket BUSY_PORT = busyPort();
