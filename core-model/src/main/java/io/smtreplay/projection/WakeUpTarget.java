@@ -8,18 +8,30 @@ import io.smtreplay.trace.TraceEvent;
  * {@code kvm_apic_ipi: dst %x vec %u (...)}, {@code kvm_msi_set_irq: dst %x vec %u (...)}. Events
  * that name no single vCPU ({@code kvm_set_irq}'s GSI, broadcasts) give none.
  */
-final class WakeUpTarget {
+public final class WakeUpTarget {
 
     private WakeUpTarget() {
     }
 
-    /** The target APIC id, or -1 when the event is not a wake-up of one vCPU. */
-    static int apicId(TraceEvent event) {
-        String key = switch (event.tracepoint()) {
+    /**
+     * Whether the model reads this tracepoint's payload text: a decoder of binary records, which
+     * has no printed text, renders it (as the kernel prints it) for these events only.
+     */
+    public static boolean readsPayloadOf(String tracepoint) {
+        return keyOf(tracepoint) != null;
+    }
+
+    private static String keyOf(String tracepoint) {
+        return switch (tracepoint) {
             case "kvm_apic_accept_irq" -> "apicid ";
             case "kvm_apic_ipi", "kvm_msi_set_irq" -> "dst ";
             default -> null;
         };
+    }
+
+    /** The target APIC id, or -1 when the event is not a wake-up of one vCPU. */
+    static int apicId(TraceEvent event) {
+        String key = keyOf(event.tracepoint());
         if (key == null) {
             return -1;
         }

@@ -40,10 +40,16 @@ final class PayloadText {
     }
 
     void hex(long v) {
-        int digits = v == 0 ? 1 : (67 - Long.numberOfLeadingZeros(v)) / 4;
-        room(2 + digits);
+        room(2);
         buf[n++] = '0';
         buf[n++] = 'x';
+        hexDigits(v);
+    }
+
+    /** Unsigned hex without a prefix, as printf's {@code %x}. */
+    void hexDigits(long v) {
+        int digits = v == 0 ? 1 : (67 - Long.numberOfLeadingZeros(v)) / 4;
+        room(digits);
         for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
             buf[n++] = HEX[(int) (v >>> shift) & 0xf];
         }

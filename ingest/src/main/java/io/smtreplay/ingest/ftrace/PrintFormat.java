@@ -67,6 +67,57 @@ final class PrintFormat {
         return m.matches() ? m.group(1) : null;
     }
 
+    /**
+     * The kernel's text compiled against the record's fields, as far as it prints plain fields:
+     * up to the last conversion before the first that prints anything else (an expression, a
+     * {@code __print_symbolic} name, a width): {@code "apicid %x vec %u (%s|%s)"} renders
+     * {@code apicid 1 vec 236}. Enough for a reader of the leading values; not a printf interpreter.
+     */
+    Compiled compile(java.util.function.Function<String, FieldLayout> fieldByName) {
+        List<byte[]> literals = new ArrayList<>();
+        List<FieldLayout> fields = new ArrayList<>();
+        StringBuilder conversionChars = new StringBuilder();
+        List<Boolean> alternate = new ArrayList<>();
+        Matcher m = CONVERSION.matcher(text);
+        int at = 0;
+        int arg = 0;
+        while (m.find() && arg < args.size()) {
+            char c = m.group(2).charAt(0);
+            Matcher plain = FIELD_ARG.matcher(args.get(arg++));
+            FieldLayout f = plain.matches() ? fieldByName.apply(plain.group(1)) : null;
+            boolean simple = m.group().matches("%#?(hh|h|ll|l|z)?[diuxXps]");
+            if (f == null || !simple || (c == 's' ? !f.isText() : !f.isNumber())) {
+                break;
+            }
+            literals.add(text.substring(at, m.start()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            fields.add(f);
+            conversionChars.append(c);
+            alternate.add(m.group().startsWith("%#"));
+            at = m.end();
+        }
+        boolean[] alt = new boolean[alternate.size()];
+        for (int i = 0; i < alt.length; i++) {
+            alt[i] = alternate.get(i);
+        }
+        return new Compiled(literals.toArray(new byte[0][]), fields.toArray(new FieldLayout[0]),
+                conversionChars.toString().toCharArray(), alt);
+    }
+
+    /** A compiled prefix of the print format: literal i, then field i by conversion i. */
+    static final class Compiled {
+        final byte[][] literals;
+        final FieldLayout[] fields;
+        final char[] conversions;
+        final boolean[] alternate;
+
+        Compiled(byte[][] literals, FieldLayout[] fields, char[] conversions, boolean[] alternate) {
+            this.literals = literals;
+            this.fields = fields;
+            this.conversions = conversions;
+            this.alternate = alternate;
+        }
+    }
+
     /** Whether a quoted name occurs among the arguments (a {@code __print_symbolic} table entry). */
     boolean mentions(String quotedName) {
         for (String a : args) {

@@ -74,10 +74,25 @@ class PageDecoderTest {
             print fmt: "comm=%s pid=%d", REC->comm, REC->pid
             """.replace("{common}", COMMON_FIELDS);
 
+    /** 6.1's wake-up by the local APIC: its text is what the model reads the target vCPU from. */
+    static final String APIC_ACCEPT_IRQ = """
+            name: kvm_apic_accept_irq
+            ID: 1710
+            format:
+            {common}
+            \tfield:__u32 apicid;\toffset:8;\tsize:4;\tsigned:0;
+            \tfield:__u16 dm;\toffset:12;\tsize:2;\tsigned:0;
+            \tfield:__u16 tm;\toffset:14;\tsize:2;\tsigned:0;
+            \tfield:__u8 vec;\toffset:16;\tsize:1;\tsigned:0;
+
+            print fmt: "apicid %x vec %u (%s|%s)", REC->apicid, REC->vec, __print_symbolic((REC->dm >> 8 & 0x7), { 0, "Fixed" }), REC->tm ? "level" : "edge"
+            """.replace("{common}", COMMON_FIELDS);
+
     static EventFormats formats(int subBufferSize) throws Exception {
         RingBufferLayout layout = RingBufferLayout.parse(HEADER_PAGE.formatted(subBufferSize - 16), HEADER_EVENT,
                 ByteOrder.LITTLE_ENDIAN);
-        return new EventFormats(layout, List.of(EventFormat.parse("kvm", KVM_EXIT_6_18), EventFormat.parse("sched", SCHED_WAKEUP)));
+        return new EventFormats(layout, List.of(EventFormat.parse("kvm", KVM_EXIT_6_18), EventFormat.parse("sched", SCHED_WAKEUP),
+                EventFormat.parse("kvm", APIC_ACCEPT_IRQ)));
     }
 
     /** Writes a page the way the ring buffer does. */
@@ -120,10 +135,14 @@ class PageDecoderTest {
     }
 
     private static CollectingSink decode(EventFormats formats, ByteBuffer page) throws Exception {
+        return decode(formats, page, EventDecoder.Payload.WHERE_READ);
+    }
+
+    private static CollectingSink decode(EventFormats formats, ByteBuffer page, EventDecoder.Payload payload) throws Exception {
         DecodedPage decoded = new DecodedPage();
         new PageDecoder(formats.layout()).decode(page, 0, decoded);
         CollectingSink sink = new CollectingSink();
-        EventDecoder events = new EventDecoder(formats, "test", pid -> "CPU 0/KVM");
+        EventDecoder events = new EventDecoder(formats, "test", pid -> "CPU 0/KVM").withPayload(payload);
         events.decodePage(decoded, 3, sink);
         sink.summary = events.summary();
         return sink;
@@ -140,7 +159,7 @@ class PageDecoderTest {
         w.kvmExit(0, 77, 12, 1, 0xfff2, 2);
         w.header(29, 1).word(12).word(0).word(0); // padding of a discarded event: array[0] = its 16 bytes - the header
         w.kvmExit(4, 77, 12, 1, 0xfff3, 2);
-        CollectingSink sink = decode(f, w.commit(0));
+        CollectingSink sink = decode(f, w.commit(0), EventDecoder.Payload.EVERY_EVENT);
 
         assertEquals(4, sink.events.size());
         long t0 = 1_000_010;
@@ -218,6 +237,35 @@ class PageDecoderTest {
         assertEquals(n, sink.events.size());
         assertTrue(n * 76 > 4096 * 3);
         assertEquals((long) n - 1, sink.events.get(n - 1).event().guestRip());
+    }
+
+    /** A page with a kvm_exit and a kvm_apic_accept_irq for APIC 0x1a, vector 236. */
+    private static ByteBuffer exitAndApicWakeUp() {
+        PageWriter w = new PageWriter(4096, 0);
+        w.kvmExit(1, 5, 12, 1, 0x1000, 2);
+        w.header(5, 1);
+        w.page.putShort(w.pos, (short) 1710).putInt(w.pos + 4, 5).putInt(w.pos + 8, 0x1a).putShort(w.pos + 12, (short) 0)
+                .putShort(w.pos + 14, (short) 1).put(w.pos + 16, (byte) 236);
+        w.pos += 20;
+        return w.commit(0);
+    }
+
+    @Test
+    void onlyTheWakeUpsTheModelReadsByTextGetTheirKernelTextByDefault() throws Exception {
+        CollectingSink sink = decode(formats(4096), exitAndApicWakeUp());
+        assertEquals(2, sink.events.size());
+        assertEquals("", sink.events.get(0).event().payload(), "an exit's typed fields hold what is read");
+        assertEquals(12, sink.events.get(0).event().reason().code());
+        assertEquals("apicid 1a vec 236", sink.events.get(1).event().payload(),
+                "printed as the kernel does, up to the first argument that is not a plain field");
+        assertTrue(io.smtreplay.projection.WakeUpTarget.readsPayloadOf("kvm_apic_accept_irq"));
+    }
+
+    @Test
+    void everyEventGetsItsFieldsAsTextWhenAskedFor() throws Exception {
+        CollectingSink sink = decode(formats(4096), exitAndApicWakeUp(), EventDecoder.Payload.EVERY_EVENT);
+        assertTrue(sink.events.get(0).event().payload().startsWith("exit_reason=12 guest_rip=0x1000 "));
+        assertEquals("apicid 1a vec 236", sink.events.get(1).event().payload());
     }
 
     @Test

@@ -1,0 +1,66 @@
+package io.smtreplay.schemas;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Avro's binary encoding of the primitives a batch is made of (zigzag varints, length-prefixed
+ * UTF-8, one-byte booleans), written into one reused buffer: what {@code BinaryEncoder} writes,
+ * without a stream and an encoder object in between.
+ */
+final class AvroBytes {
+    private byte[] buf = new byte[8192];
+    private int n;
+
+    void reset() {
+        n = 0;
+    }
+
+    private void room(int more) {
+        if (n + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+        }
+    }
+
+    void raw(byte[] bytes) {
+        room(bytes.length);
+        System.arraycopy(bytes, 0, buf, n, bytes.length);
+        n += bytes.length;
+    }
+
+    /** An Avro int or long: zigzag, then 7 bits a byte (an int's encoding equals its long's). */
+    void varint(long v) {
+        room(10);
+        long z = (v << 1) ^ (v >> 63);
+        while ((z & ~0x7FL) != 0) {
+            buf[n++] = (byte) ((z & 0x7F) | 0x80);
+            z >>>= 7;
+        }
+        buf[n++] = (byte) z;
+    }
+
+    void bool(boolean b) {
+        room(1);
+        buf[n++] = (byte) (b ? 1 : 0);
+    }
+
+    void string(String s) {
+        int length = s.length();
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) >= 0x80) {
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                varint(utf8.length);
+                raw(utf8);
+                return;
+            }
+        }
+        varint(length);
+        room(length);
+        s.getBytes(0, length, buf, n); // ASCII: one byte a char, as UTF-8 has it
+        n += length;
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(buf, n);
+    }
+}
