@@ -3,6 +3,10 @@ package io.smtreplay.bench;
 import io.smtreplay.ingest.ftrace.DecodedPage;
 import io.smtreplay.ingest.ftrace.EventDecoder;
 import io.smtreplay.ingest.ftrace.PageDecoder;
+import io.smtreplay.ingest.ftrace.RecordView;
+import io.smtreplay.kafka.ExitEventBatcher;
+import io.smtreplay.schemas.ExitEventMapping;
+import io.smtreplay.trace.Labels;
 import io.smtreplay.ingest.ftrace.TraceDatFile;
 import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.trace.RefusedLine;
@@ -24,9 +28,11 @@ import java.util.zip.GZIPInputStream;
  * Decoding ring-buffer pages against parsing text, on the same events, in this thread's CPU time
  * (the machine is shared; wall time measures the neighbours). Inputs: an uncompressed trace.dat
  * ({@code trace-cmd convert --compression none}) and the {@code trace-cmd report} text of the same
- * capture. Each round decodes every page of the file {@code REPEAT} times into events (the same
- * {@code TraceEvent}s with payload the ingest path publishes), and parses the report text repeated
- * {@code REPEAT} times; then reads the compressed original through {@link TraceDatFile} (file, zstd,
+ * capture. Each round decodes every page of the file {@code REPEAT} times: into events with every
+ * payload rendered, into events with the payload only where it is read (the default), into batch
+ * columns and their Avro bytes (the agent's path: {@code RecordView} rows into {@code ExitEventBatcher}),
+ * and through events and {@code ExitEvent}s into the same batches (the agent's path before); parses
+ * the report text repeated {@code REPEAT} times; then reads the compressed original through {@link TraceDatFile} (file, zstd,
  * CPU merge) for the end-to-end figure. Usage:
  * {@code PageDecodeCpuTime PAGES.dat REPORT.txt[.gz] ZSTD.dat [ROUNDS] [REPEAT]}.
  */
@@ -76,18 +82,62 @@ public final class PageDecodeCpuTime {
         }
         byte[] repeatedReport = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+        long[] bytes = new long[1];
+        ExitEventBatcher batcher = new ExitEventBatcher(ExitEventBatcher.BatchSettings.DEFAULT,
+                (key, value, newest) -> bytes[0] += key.length + value.length);
+        Labels labels = new Labels("bench-host", "vm", "app");
+        // the agent's path before: each event made whole, mapped to an ExitEvent, then batched and encoded
+        TraceRecordSink viaObjects = new TraceRecordSink() {
+            @Override
+            public void onEvent(ParsedEvent event) {
+                sink[0]++;
+                batcher.add(ExitEventMapping.toAvro(event, labels));
+            }
+
+            @Override
+            public void onRefused(RefusedLine refused) {
+                sink[1] += refused.lineNumber();
+            }
+        };
+        // the agent's path now (SpoolingSink.onDecoded): each record's columns copied into its thread's batch
+        TraceRecordSink toColumns = new TraceRecordSink() {
+            @Override
+            public void onDecoded(RecordView record) {
+                sink[0]++;
+                batcher.add(record.row().labels(labels.host(), labels.vm(), labels.app()));
+            }
+
+            @Override
+            public void onEvent(ParsedEvent event) {
+                throw new IllegalStateException("pages come as views");
+            }
+
+            @Override
+            public void onRefused(RefusedLine refused) {
+                sink[1] += refused.lineNumber();
+            }
+        };
+
         sink[0] = 0;
-        decodeAll(file, cpuData, cpus, pages, page, counting, 1, true);
+        decodeAll(file, cpuData, cpus, pages, page, counting, 1, EventDecoder.Payload.EVERY_EVENT);
         perRepeat[0] = sink[0];
-        System.out.printf("%-42s %12s %12s %14s%n", "round", "events", "CPU ms", "events/CPU-s");
+        System.out.printf("%-50s %12s %12s %14s%n", "round", "events", "CPU ms", "events/CPU-s");
         for (int r = 0; r < rounds * 2; r++) {
             String phase = r < rounds ? "warm-up " : "";
             long cpu = mx.getCurrentThreadCpuTime();
-            decodeAll(file, cpuData, cpus, pages, page, counting, repeat, true);
-            report(phase + "pages -> events (PageDecoder+EventDecoder)", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
+            decodeAll(file, cpuData, cpus, pages, page, counting, repeat, EventDecoder.Payload.EVERY_EVENT);
+            report(phase + "pages -> events, every payload", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
             cpu = mx.getCurrentThreadCpuTime();
-            decodeAll(file, cpuData, cpus, pages, page, counting, repeat, false);
-            report(phase + "  same, typed fields only (no payload)", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
+            decodeAll(file, cpuData, cpus, pages, page, counting, repeat, EventDecoder.Payload.WHERE_READ);
+            report(phase + "pages -> events, payload where read", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
+            cpu = mx.getCurrentThreadCpuTime();
+            decodeAll(file, cpuData, cpus, pages, page, toColumns, repeat, EventDecoder.Payload.WHERE_READ);
+            batcher.flush();
+            report(phase + "pages -> batch columns -> Avro bytes", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
+            cpu = mx.getCurrentThreadCpuTime();
+            decodeAll(file, cpuData, cpus, pages, page, viaObjects, repeat, EventDecoder.Payload.WHERE_READ);
+            batcher.flush();
+            report(phase + "pages -> events -> ExitEvent -> Avro bytes", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
 
             cpu = mx.getCurrentThreadCpuTime();
             sink[0] = 0;
@@ -102,13 +152,14 @@ public final class PageDecodeCpuTime {
             report(phase + "trace.dat zstd file -> events (whole path)", sink[0], mx.getCurrentThreadCpuTime() - cpu);
         }
         file.close();
-        System.out.println("checksum " + sink[1]);
+        System.out.println("checksum " + sink[1] + ", batch bytes " + bytes[0]);
     }
 
     private static final long[] perRepeat = new long[1];
 
     private static void decodeAll(TraceDatFile file, List<ByteBuffer> cpuData, List<Integer> cpus, PageDecoder pages,
-                                  DecodedPage page, TraceRecordSink sink, int repeat, boolean payload) throws IOException {
+                                  DecodedPage page, TraceRecordSink sink, int repeat, EventDecoder.Payload payload)
+            throws IOException {
         int pageSize = file.formats().layout().subBufferSize();
         EventDecoder events = new EventDecoder(file.formats(), "bench", EventDecoder.traceCmdComms(file.comms()))
                 .withPayload(payload);
@@ -124,7 +175,7 @@ public final class PageDecodeCpuTime {
     }
 
     private static void report(String what, long events, long cpuNs) {
-        System.out.printf("%-42s %12d %12.1f %14.0f%n", what, events, cpuNs / 1e6, events / (cpuNs / 1e9));
+        System.out.printf("%-50s %12d %12.1f %14.0f%n", what, events, cpuNs / 1e6, events / (cpuNs / 1e9));
     }
 
     private static byte[] read(Path file) throws IOException {

@@ -80,6 +80,12 @@ public final class ExitEventBatcher {
     private long nextLingerEndNs = Long.MAX_VALUE;
     private long recordsSent;
     private final EventRow scratch = new EventRow();
+    /**
+     * Builders of sent batches, emptied, for the next batches: a builder's columns grow to the batch
+     * size once, not per batch. Bounded: a trace of many threads does not keep one per thread.
+     */
+    private final java.util.ArrayDeque<ExitEventBatchBuilder> freeBuilders = new java.util.ArrayDeque<>();
+    private static final int MAX_FREE_BUILDERS = 64;
     /** Consecutive events mostly come from one thread: its key is built once. */
     private int lastKeyThread = Integer.MIN_VALUE;
     private String lastKeyHost;
@@ -133,7 +139,8 @@ public final class ExitEventBatcher {
             batch = null;
         }
         if (batch == null) {
-            batch = new Open(key);
+            ExitEventBatchBuilder builder = freeBuilders.poll();
+            batch = new Open(key, builder != null ? builder : new ExitEventBatchBuilder());
             open.put(key, batch);
         }
         batch.builder.add(e);
@@ -199,6 +206,9 @@ public final class ExitEventBatcher {
         long newest = batch.builder.maxTimestampNs();
         output.send(batch.key, batch.builder.encode(batchHeader), newest);
         recordsSent++;
+        if (freeBuilders.size() < MAX_FREE_BUILDERS) {
+            freeBuilders.push(batch.builder);
+        }
     }
 
     private void sendSingle(String key, ExitEvent e) {
@@ -209,10 +219,11 @@ public final class ExitEventBatcher {
 
     private static final class Open {
         final byte[] key;
-        final ExitEventBatchBuilder builder = new ExitEventBatchBuilder();
+        final ExitEventBatchBuilder builder;
 
-        Open(String key) {
+        Open(String key, ExitEventBatchBuilder builder) {
             this.key = key.getBytes(StandardCharsets.UTF_8);
+            this.builder = builder;
         }
     }
 }

@@ -31,6 +31,36 @@ final class AvroBytes {
     /** An Avro int or long: zigzag, then 7 bits a byte (an int's encoding equals its long's). */
     void varint(long v) {
         room(10);
+        put(v);
+    }
+
+    /** A column of longs: one bounds check for the column, not one per value. */
+    void varints(long[] column, int count) {
+        room(10 * count);
+        for (int i = 0; i < count; i++) {
+            put(column[i]);
+        }
+    }
+
+    void varints(int[] column, int count) {
+        room(5 * count);
+        for (int i = 0; i < count; i++) {
+            put(column[i]);
+        }
+    }
+
+    /** Each value minus the one before it (the first minus {@code base}). */
+    void deltas(long[] column, int count, long base) {
+        room(10 * count);
+        long previous = base;
+        for (int i = 0; i < count; i++) {
+            put(column[i] - previous);
+            previous = column[i];
+        }
+    }
+
+    /** The value's varint, the room for it made sure of. */
+    private void put(long v) {
         long z = (v << 1) ^ (v >> 63);
         while ((z & ~0x7FL) != 0) {
             buf[n++] = (byte) ((z & 0x7F) | 0x80);

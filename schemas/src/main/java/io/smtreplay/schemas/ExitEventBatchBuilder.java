@@ -32,6 +32,8 @@ public final class ExitEventBatchBuilder {
     /** Dictionaries, searched linearly: a batch of one vCPU holds a handful of distinct strings and reasons. */
     private String[] strings = new String[16];
     private int stringCount;
+    /** Open addressing over {@link #strings}: index + 1 by hash, 0 = empty; kept under half full. */
+    private int[] stringSlots = new int[64];
     private String[] reasonName = new String[8];
     private long[] reasonCode = new long[8];
     private boolean[] reasonHasCode = new boolean[8];
@@ -271,11 +273,7 @@ public final class ExitEventBatchBuilder {
         }
         endArray(o, reasonCount);
         o.varint(n);
-        long previous = minTimestampNs;
-        for (int i = 0; i < n; i++) {
-            o.varint(timestamps[i] - previous);
-            previous = timestamps[i];
-        }
+        o.deltas(timestamps, n, minTimestampNs);
         o.varint(0);
         longs(o, sequenceDelta, n);
         ints(o, kindIndex, n);
@@ -332,17 +330,13 @@ public final class ExitEventBatchBuilder {
 
     private static void longs(AvroBytes o, long[] column, int n) {
         o.varint(n);
-        for (int i = 0; i < n; i++) {
-            o.varint(column[i]);
-        }
+        o.varints(column, n);
         o.varint(0);
     }
 
     private static void ints(AvroBytes o, int[] column, int n) {
         o.varint(n);
-        for (int i = 0; i < n; i++) {
-            o.varint(column[i]);
-        }
+        o.varints(column, n);
         o.varint(0);
     }
 
@@ -375,28 +369,49 @@ public final class ExitEventBatchBuilder {
         maxTimestampNs = Long.MIN_VALUE;
         Arrays.fill(strings, 0, stringCount, null);
         stringCount = 0;
+        Arrays.fill(stringSlots, 0);
         Arrays.fill(reasonName, 0, reasonCount, null);
         reasonCount = 0;
         Arrays.fill(payload, 0, size, null);
         size = 0;
     }
 
+    /** The string's index in the batch dictionary, added when new; found through its (cached) hash code. */
     private int string(String s) {
-        for (int i = 0; i < stringCount; i++) {
-            if (strings[i] == s) {
-                return i;
+        int mask = stringSlots.length - 1;
+        for (int slot = s.hashCode() & mask; ; slot = (slot + 1) & mask) {
+            int entry = stringSlots[slot];
+            if (entry == 0) {
+                break;
             }
-        }
-        for (int i = 0; i < stringCount; i++) {
-            if (strings[i].equals(s)) {
-                return i;
+            String known = strings[entry - 1];
+            if (known == s || known.equals(s)) {
+                return entry - 1;
             }
         }
         if (stringCount == strings.length) {
             strings = Arrays.copyOf(strings, stringCount * 2);
         }
         strings[stringCount] = s;
-        return stringCount++;
+        stringCount++;
+        if (stringCount * 2 > stringSlots.length) {
+            stringSlots = new int[stringSlots.length * 2];
+            for (int i = 0; i < stringCount; i++) {
+                slot(strings[i], i);
+            }
+        } else {
+            slot(s, stringCount - 1);
+        }
+        return stringCount - 1;
+    }
+
+    private void slot(String s, int index) {
+        int mask = stringSlots.length - 1;
+        int slot = s.hashCode() & mask;
+        while (stringSlots[slot] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        stringSlots[slot] = index + 1;
     }
 
     private int reason(EventRow e) {

@@ -55,9 +55,13 @@ public final class EventDecoder {
     private long events;
     private Payload payloadPolicy = Payload.WHERE_READ;
     private final RecordView view = new RecordView();
-    /** Consecutive records mostly come from one thread: its name is looked up once. */
-    private int lastPid;
-    private String lastComm;
+    /**
+     * Thread names by thread id, direct-mapped: records interleave a few threads (vCPUs, their
+     * VMM), so each name is looked up once, not per record.
+     */
+    private final int[] commPids = new int[COMM_CACHE];
+    private final String[] commNames = new String[COMM_CACHE];
+    private static final int COMM_CACHE = 256;
     /** Exit reasons by ISA and code below {@link #REASON_CACHE}: one object per reason, not per event. */
     private static final int REASON_CACHE = 0x800;
     private final io.smtreplay.trace.ExitReason[][] reasons = new io.smtreplay.trace.ExitReason[Isa.values().length][];
@@ -154,9 +158,12 @@ public final class EventDecoder {
             return;
         }
         int pid = (int) read(buffer, offset, formats.commonPid());
-        if (pid != lastPid || lastComm == null) {
-            lastPid = pid;
-            lastComm = comms.apply(pid);
+        int slot = pid & (COMM_CACHE - 1);
+        String comm = commNames[slot];
+        if (comm == null || commPids[slot] != pid) {
+            comm = comms.apply(pid);
+            commPids[slot] = pid;
+            commNames[slot] = comm;
         }
         RecordView v = view;
         v.source = source;
@@ -165,7 +172,7 @@ public final class EventDecoder {
         v.tracepoint = plan.format.name();
         v.kind = plan.kind;
         v.reason = null;
-        EventRow row = v.row.clear().source(source).thread(pid, lastComm).timestampNs(timestampNs)
+        EventRow row = v.row.clear().source(source).thread(pid, comm).timestampNs(timestampNs)
                 .position(v.sequence, line).cpus(cpu, -1);
         plan.fill(buffer, offset, v);
         if (plan.printed != null) {

@@ -39,25 +39,11 @@ public final class RecordView {
         return new ParsedEvent(source, lineNumber, sequence, toTraceEvent());
     }
 
+    /** Through the record's own constructor: the builder would look the kind up by name again, per event. */
     private TraceEvent toTraceEvent() {
         EventRow r = row;
-        TraceEvent.Builder b = TraceEvent.builder(tracepoint)
-                .timestampNs(r.timestampNs())
-                .tid(r.threadId())
-                .comm(r.comm())
-                .pcpu(r.pcpu())
-                .vcpu(r.vcpu())
-                .kind(kind)
-                .reason(reason)
-                .isa(isa) // after the reason: the event's ISA is the one learnt so far, as the decoder set it
-                .guestRip(r.guestRip())
-                .info1(r.info1())
-                .info2(r.info2())
-                .intrInfo(r.intrInfo())
-                .errorCode(r.errorCode())
-                .nestedEntry(r.nestedEntry())
-                .payload(r.payload())
-                .wokenThread(r.wokenThread());
-        return b.build();
+        return new TraceEvent(r.timestampNs(), r.threadId(), r.comm(), r.pcpu(), r.vcpu(), tracepoint, kind, isa, reason,
+                r.guestRip(), r.info1(), r.info2(), r.intrInfo(), r.errorCode(), r.nestedEntry(), r.payload(),
+                r.wokenThread());
     }
 }
