@@ -26,7 +26,7 @@ public final class EventRow {
     String app;
     String source;
     int threadId;
-    /** Null: no timestamp (such an event is never batched). */
+    /** False: no timestamp (such an event is never batched). */
     boolean hasTimestamp;
     long timestampNs;
     long sequence;
@@ -61,6 +61,7 @@ public final class EventRow {
     /** Forgets the previous event's optional values; the mandatory ones are set by the caller. */
     public EventRow clear() {
         present = 0;
+        hasTimestamp = false;
         reasonName = null;
         comm = null;
         payload = "";
