@@ -49,6 +49,22 @@ final class AvroBytes {
         }
     }
 
+    /**
+     * A column of {@code ["null", long]} unions: value i is there when bit {@code bit} of
+     * {@code present[i]} is set (branch 1 and the value), else null (branch 0).
+     */
+    void optionalVarints(long[] column, int[] present, int bit, int count) {
+        room(11 * count);
+        for (int i = 0; i < count; i++) {
+            if ((present[i] & bit) != 0) {
+                buf[n++] = 2; // zigzag(1): the long branch
+                put(column[i]);
+            } else {
+                buf[n++] = 0;
+            }
+        }
+    }
+
     /** Each value minus the one before it (the first minus {@code base}). */
     void deltas(long[] column, int count, long base) {
         room(10 * count);

@@ -34,6 +34,15 @@ public final class ExitEventBatchBuilder {
     private int stringCount;
     /** Open addressing over {@link #strings}: index + 1 by hash, 0 = empty; kept under half full. */
     private int[] stringSlots = new int[64];
+    private int[] stringHashes = new int[16];
+    private String lastKind;
+    private int lastKindIndex;
+    private String lastIsa;
+    private int lastIsaIndex;
+    private String lastTracepoint;
+    private int lastTracepointIndex;
+    private String lastComm;
+    private int lastCommIndex;
     private String[] reasonName = new String[8];
     private long[] reasonCode = new long[8];
     private boolean[] reasonHasCode = new boolean[8];
@@ -141,10 +150,12 @@ public final class ExitEventBatchBuilder {
         lastSequence = e.sequence;
         lineNumberDelta[i] = e.lineNumber - lastLineNumber;
         lastLineNumber = e.lineNumber;
-        kindIndex[i] = string(e.kind);
-        isaIndex[i] = string(e.isa);
-        tracepointIndex[i] = string(e.tracepoint);
-        commIndex[i] = e.comm == null ? -1 : string(e.comm);
+        // consecutive events mostly repeat these strings: the same object as the last one needs no look-up
+        kindIndex[i] = e.kind == lastKind ? lastKindIndex : (lastKindIndex = string(lastKind = e.kind));
+        isaIndex[i] = e.isa == lastIsa ? lastIsaIndex : (lastIsaIndex = string(lastIsa = e.isa));
+        tracepointIndex[i] = e.tracepoint == lastTracepoint ? lastTracepointIndex
+                : (lastTracepointIndex = string(lastTracepoint = e.tracepoint));
+        commIndex[i] = e.comm == null ? -1 : e.comm == lastComm ? lastCommIndex : (lastCommIndex = string(lastComm = e.comm));
         pcpu[i] = e.pcpu;
         vcpu[i] = e.vcpu;
         reason[i] = e.reasonName == null ? -1 : reason(e);
@@ -342,9 +353,7 @@ public final class ExitEventBatchBuilder {
 
     private void optionalLongs(AvroBytes o, long[] column, int bit, int n) {
         o.varint(n);
-        for (int i = 0; i < n; i++) {
-            optional(o, (present[i] & bit) != 0, column[i]);
-        }
+        o.optionalVarints(column, present, bit, n);
         o.varint(0);
     }
 
@@ -370,6 +379,10 @@ public final class ExitEventBatchBuilder {
         Arrays.fill(strings, 0, stringCount, null);
         stringCount = 0;
         Arrays.fill(stringSlots, 0);
+        lastKind = null;
+        lastIsa = null;
+        lastTracepoint = null;
+        lastComm = null;
         Arrays.fill(reasonName, 0, reasonCount, null);
         reasonCount = 0;
         Arrays.fill(payload, 0, size, null);
@@ -379,20 +392,23 @@ public final class ExitEventBatchBuilder {
     /** The string's index in the batch dictionary, added when new; found through its (cached) hash code. */
     private int string(String s) {
         int mask = stringSlots.length - 1;
-        for (int slot = s.hashCode() & mask; ; slot = (slot + 1) & mask) {
+        int hash = s.hashCode();
+        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
             int entry = stringSlots[slot];
             if (entry == 0) {
                 break;
             }
             String known = strings[entry - 1];
-            if (known == s || known.equals(s)) {
+            if (known == s || (stringHashes[entry - 1] == hash && known.equals(s))) {
                 return entry - 1;
             }
         }
         if (stringCount == strings.length) {
             strings = Arrays.copyOf(strings, stringCount * 2);
+            stringHashes = Arrays.copyOf(stringHashes, stringCount * 2);
         }
         strings[stringCount] = s;
+        stringHashes[stringCount] = hash;
         stringCount++;
         if (stringCount * 2 > stringSlots.length) {
             stringSlots = new int[stringSlots.length * 2];
