@@ -1,31 +1,16 @@
 package io.smtreplay.schemas;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * Avro's binary encoding of the primitives a batch is made of (zigzag varints, length-prefixed
  * UTF-8, one-byte booleans), written into one reused buffer: what {@code BinaryEncoder} writes,
  * without a stream and an encoder object in between.
  */
-final class AvroBytes {
-    private byte[] buf = new byte[8192];
-    private int n;
+final class AvroBytes extends ByteBuilder {
 
-    void reset() {
-        n = 0;
-    }
-
-    private void room(int more) {
-        if (n + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
-        }
-    }
-
-    void raw(byte[] bytes) {
-        room(bytes.length);
-        System.arraycopy(bytes, 0, buf, n, bytes.length);
-        n += bytes.length;
+    AvroBytes() {
+        super(8192);
     }
 
     /** An Avro int or long: zigzag, then 7 bits a byte (an int's encoding equals its long's). */
@@ -104,9 +89,5 @@ final class AvroBytes {
         room(length);
         s.getBytes(0, length, buf, n); // ASCII: one byte a char, as UTF-8 has it
         n += length;
-    }
-
-    byte[] toByteArray() {
-        return Arrays.copyOf(buf, n);
     }
 }

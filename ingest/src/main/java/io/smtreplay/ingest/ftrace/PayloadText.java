@@ -1,31 +1,21 @@
 package io.smtreplay.ingest.ftrace;
 
+import io.smtreplay.schemas.ByteBuilder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The {@code name=value} payload of a binary event, written as ASCII bytes into one reused buffer:
  * building it is most of the decoding time, and a Latin-1 String is made from bytes by one copy.
  */
-final class PayloadText {
+final class PayloadText extends ByteBuilder {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private byte[] buf = new byte[512];
-    private int n;
 
-    void reset() {
-        n = 0;
-    }
-
-    private void room(int more) {
-        if (n + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
-        }
+    PayloadText() {
+        super(512);
     }
 
     void ascii(byte[] text) {
-        room(text.length);
-        System.arraycopy(text, 0, buf, n, text.length);
-        n += text.length;
+        raw(text);
     }
 
     void ascii(char c) {
@@ -89,6 +79,6 @@ final class PayloadText {
 
     @Override
     public String toString() {
-        return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+        return toLatin1String();
     }
 }
