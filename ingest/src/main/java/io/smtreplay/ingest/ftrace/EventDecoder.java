@@ -239,17 +239,24 @@ public final class EventDecoder {
         for (int i = 0; i < printed.fields.length; i++) {
             s.ascii(printed.literals[i]);
             FieldLayout f = printed.fields[i];
+            if (printed.conversions[i] == 's') {
+                appendText(s, buffer, offset, length, f);
+                continue;
+            }
+            long mask = printed.masks[i];
+            long v = read(buffer, offset, f) >>> printed.shifts[i];
+            if (mask != -1) {
+                v &= mask;
+            }
             switch (printed.conversions[i]) {
-                case 's' -> appendText(s, buffer, offset, length, f);
                 case 'x', 'X', 'p' -> {
                     if (printed.alternate[i]) {
                         s.ascii(HEX_PREFIX);
                     }
-                    long v = read(buffer, offset, f);
-                    s.hexDigits(f.size() == 8 ? v : v & (-1L >>> (64 - 8 * f.size())));
+                    s.hexDigits(mask != -1 || f.size() == 8 ? v : v & (-1L >>> (64 - 8 * f.size())));
                 }
-                case 'd', 'i' -> s.decimal(read(buffer, offset, f), true);
-                default -> s.decimal(read(buffer, offset, f), f.signed());
+                case 'd', 'i' -> s.decimal(v, true);
+                default -> s.decimal(v, f.signed() && mask == -1);
             }
         }
         return s.toString();

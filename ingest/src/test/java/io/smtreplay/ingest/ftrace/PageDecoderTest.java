@@ -88,11 +88,23 @@ class PageDecoderTest {
             print fmt: "apicid %x vec %u (%s|%s)", REC->apicid, REC->vec, __print_symbolic((REC->dm >> 8 & 0x7), { 0, "Fixed" }), REC->tm ? "level" : "edge"
             """.replace("{common}", COMMON_FIELDS);
 
+    /** 6.1's MSI wake-up: its text prints the target from a shifted, cast field. */
+    static final String MSI_SET_IRQ = """
+            name: kvm_msi_set_irq
+            ID: 1711
+            format:
+            {common}
+            \tfield:__u64 address;\toffset:8;\tsize:8;\tsigned:0;
+            \tfield:__u64 data;\toffset:16;\tsize:8;\tsigned:0;
+
+            print fmt: "dst %llx vec %u (%s|%s|%s%s)", (u8)(REC->address >> 12), (u8)REC->data, __print_symbolic((REC->data >> 8 & 0x7), { 0, "Fixed" }), (REC->address & (1<<2)) ? "logical" : "physical", (REC->data & (1<<15)) ? "level" : "edge", (REC->address & (1<<3)) ? "|rh" : ""
+            """.replace("{common}", COMMON_FIELDS);
+
     static EventFormats formats(int subBufferSize) throws Exception {
         RingBufferLayout layout = RingBufferLayout.parse(HEADER_PAGE.formatted(subBufferSize - 16), HEADER_EVENT,
                 ByteOrder.LITTLE_ENDIAN);
         return new EventFormats(layout, List.of(EventFormat.parse("kvm", KVM_EXIT_6_18), EventFormat.parse("sched", SCHED_WAKEUP),
-                EventFormat.parse("kvm", APIC_ACCEPT_IRQ)));
+                EventFormat.parse("kvm", APIC_ACCEPT_IRQ), EventFormat.parse("kvm", MSI_SET_IRQ)));
     }
 
     /** Writes a page the way the ring buffer does. */
@@ -239,7 +251,7 @@ class PageDecoderTest {
         assertEquals((long) n - 1, sink.events.get(n - 1).event().guestRip());
     }
 
-    /** A page with a kvm_exit and a kvm_apic_accept_irq for APIC 0x1a, vector 236. */
+    /** A page with a kvm_exit, a kvm_apic_accept_irq for APIC 0x1a vector 236, a kvm_msi_set_irq for APIC 3 vector 129. */
     private static ByteBuffer exitAndApicWakeUp() {
         PageWriter w = new PageWriter(4096, 0);
         w.kvmExit(1, 5, 12, 1, 0x1000, 2);
@@ -247,17 +259,22 @@ class PageDecoderTest {
         w.page.putShort(w.pos, (short) 1710).putInt(w.pos + 4, 5).putInt(w.pos + 8, 0x1a).putShort(w.pos + 12, (short) 0)
                 .putShort(w.pos + 14, (short) 1).put(w.pos + 16, (byte) 236);
         w.pos += 20;
+        w.header(6, 1);
+        w.page.putShort(w.pos, (short) 1711).putInt(w.pos + 4, 5).putLong(w.pos + 8, 0xfee03000L)
+                .putLong(w.pos + 16, 0x4081L);
+        w.pos += 24;
         return w.commit(0);
     }
 
     @Test
     void onlyTheWakeUpsTheModelReadsByTextGetTheirKernelTextByDefault() throws Exception {
         CollectingSink sink = decode(formats(4096), exitAndApicWakeUp());
-        assertEquals(2, sink.events.size());
+        assertEquals(3, sink.events.size());
         assertEquals("", sink.events.get(0).event().payload(), "an exit's typed fields hold what is read");
         assertEquals(12, sink.events.get(0).event().reason().code());
         assertEquals("apicid 1a vec 236", sink.events.get(1).event().payload(),
                 "printed as the kernel does, up to the first argument that is not a plain field");
+        assertEquals("dst 3 vec 129", sink.events.get(2).event().payload(), "(u8)(REC->address >> 12), (u8)REC->data");
         assertTrue(io.smtreplay.projection.WakeUpTarget.readsPayloadOf("kvm_apic_accept_irq"));
     }
 
