@@ -1,8 +1,10 @@
 package io.smtreplay.agent;
 
+import io.smtreplay.ingest.ftrace.RecordView;
 import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.kafka.ExitEventBatcher;
+import io.smtreplay.schemas.EventRow;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.schemas.RejectedLine;
@@ -40,6 +42,12 @@ final class SpoolingSink implements TraceRecordSink {
     /** vCPU thread -> the CPU of its newest event. */
     private final Map<Integer, Integer> lastPcpu = new HashMap<>();
     private long newestNs;
+    /** The thread and CPU of the newest event: lastPcpu is updated only when they change. */
+    private int lastTid = Integer.MIN_VALUE;
+    private int lastTidPcpu;
+    /** The labels of the newest event's thread (consecutive records mostly come from one thread). */
+    private int labelledTid;
+    private Labels labelled;
 
     SpoolingSink(Spool spool, ThreadLabels labels, String host, AgentMetrics metrics) {
         this.spool = spool;
@@ -51,9 +59,30 @@ final class SpoolingSink implements TraceRecordSink {
     @Override
     public void onEvent(ParsedEvent event) {
         batcher.add(ExitEventMapping.toAvro(event, labels.of(event.event().tid())));
-        lastPcpu.put(event.event().tid(), event.event().pcpu());
-        if (event.event().hasTimestamp()) {
-            newestNs = Math.max(newestNs, event.event().timestampNs());
+        seen(event.event().tid(), event.event().pcpu(), event.event().hasTimestamp(), event.event().timestampNs());
+    }
+
+    /** A decoded ring-buffer record: its columns go into the thread's batch, with no event object on the way. */
+    @Override
+    public void onDecoded(RecordView record) {
+        EventRow row = record.row();
+        if (row.threadId() != labelledTid || labelled == null) {
+            labelledTid = row.threadId();
+            labelled = labels.of(labelledTid);
+        }
+        Labels l = labelled;
+        batcher.add(row.labels(l.host(), l.vm(), l.app()));
+        seen(row.threadId(), row.pcpu(), row.hasTimestamp(), row.timestampNs());
+    }
+
+    private void seen(int tid, int pcpu, boolean timed, long timestampNs) {
+        if (tid != lastTid || pcpu != lastTidPcpu) {
+            lastPcpu.put(tid, pcpu);
+            lastTid = tid;
+            lastTidPcpu = pcpu;
+        }
+        if (timed) {
+            newestNs = Math.max(newestNs, timestampNs);
         }
     }
 

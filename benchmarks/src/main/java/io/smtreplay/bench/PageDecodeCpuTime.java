@@ -3,11 +3,16 @@ package io.smtreplay.bench;
 import io.smtreplay.ingest.ftrace.DecodedPage;
 import io.smtreplay.ingest.ftrace.EventDecoder;
 import io.smtreplay.ingest.ftrace.PageDecoder;
+import io.smtreplay.ingest.ftrace.RecordView;
+import io.smtreplay.kafka.ExitEventBatcher;
+import io.smtreplay.schemas.ExitEventMapping;
+import io.smtreplay.trace.Labels;
 import io.smtreplay.ingest.ftrace.TraceDatFile;
 import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.ingest.parse.TraceFileReader;
 import io.smtreplay.ingest.parse.TraceRecordSink;
+import io.smtreplay.ingest.parse.EventView;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +29,18 @@ import java.util.zip.GZIPInputStream;
  * Decoding ring-buffer pages against parsing text, on the same events, in this thread's CPU time
  * (the machine is shared; wall time measures the neighbours). Inputs: an uncompressed trace.dat
  * ({@code trace-cmd convert --compression none}) and the {@code trace-cmd report} text of the same
- * capture. Each round decodes every page of the file {@code REPEAT} times into events (the same
- * {@code TraceEvent}s with payload the ingest path publishes), and parses the report text repeated
- * {@code REPEAT} times; then reads the compressed original through {@link TraceDatFile} (file, zstd,
- * CPU merge) for the end-to-end figure. Usage:
- * {@code PageDecodeCpuTime PAGES.dat REPORT.txt[.gz] ZSTD.dat [ROUNDS] [REPEAT]}.
+ * capture. Each round runs, on the report text repeated {@code REPEAT} times and on every page of
+ * the file decoded {@code REPEAT} times, side by side:
+ * <ul>
+ *   <li>text into events ({@code TraceFileReader}: the 1x), into typed views ({@code EventView}, no
+ *       object per event), and into events, {@code ExitEvent}s and batch bytes (ingest's publishing path);</li>
+ *   <li>pages into events with every payload rendered, with the payload only where it is read (the
+ *       default), into typed views ({@code RecordView}), into batch columns and their Avro bytes (the
+ *       agent's path: rows into {@code ExitEventBatcher}), and through events and {@code ExitEvent}s
+ *       into the same batches (the agent's path before);</li>
+ * </ul>
+ * then reads the compressed original through {@link TraceDatFile} (file, zstd, CPU merge) for the
+ * end-to-end figure. Usage: {@code PageDecodeCpuTime PAGES.dat REPORT.txt[.gz] ZSTD.dat [ROUNDS] [REPEAT]}.
  */
 public final class PageDecodeCpuTime {
 
@@ -76,39 +88,126 @@ public final class PageDecodeCpuTime {
         }
         byte[] repeatedReport = text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+        long[] bytes = new long[1];
+        ExitEventBatcher batcher = new ExitEventBatcher(ExitEventBatcher.BatchSettings.DEFAULT,
+                (key, value, newest) -> bytes[0] += key.length + value.length);
+        Labels labels = new Labels("bench-host", "vm", "app");
+        // ingest's publishing path, and the agent's before: each event made whole, mapped to an ExitEvent, batched, encoded
+        TraceRecordSink viaObjects = new TraceRecordSink() {
+            @Override
+            public void onEvent(ParsedEvent event) {
+                sink[0]++;
+                batcher.add(ExitEventMapping.toAvro(event, labels));
+            }
+
+            @Override
+            public void onRefused(RefusedLine refused) {
+                sink[1] += refused.lineNumber();
+            }
+        };
+        // the agent's path now (SpoolingSink.onDecoded): each record's columns copied into its thread's batch
+        TraceRecordSink toColumns = new Views(sink) {
+            @Override
+            public void onDecoded(RecordView record) {
+                sink[0]++;
+                batcher.add(record.row().labels(labels.host(), labels.vm(), labels.app()));
+            }
+        };
+        // typed fields decoded, no object per event: what each reader hands a consumer that needs no more
+        TraceRecordSink views = new Views(sink);
+
         sink[0] = 0;
-        decodeAll(file, cpuData, cpus, pages, page, counting, 1, true);
-        perRepeat[0] = sink[0];
-        System.out.printf("%-42s %12s %12s %14s%n", "round", "events", "CPU ms", "events/CPU-s");
+        decodeAll(file, cpuData, cpus, pages, page, counting, 1, EventDecoder.Payload.EVERY_EVENT);
+        long events = repeat * sink[0];
+        List<Phase> phases = List.of(
+                new Phase("report text -> events (TraceFileReader)", () -> TraceFileReader.read("bench",
+                        new ByteArrayInputStream(repeatedReport), counting)),
+                new Phase("report text -> typed views (EventView)", () -> TraceFileReader.read("bench",
+                        new ByteArrayInputStream(repeatedReport), views)),
+                new Phase("report text -> events -> ExitEvent -> batch bytes", () -> {
+                    TraceFileReader.read("bench", new ByteArrayInputStream(repeatedReport), viaObjects);
+                    batcher.flush();
+                }),
+                new Phase("pages -> events, every payload", () -> decodeAll(file, cpuData, cpus, pages, page, counting,
+                        repeat, EventDecoder.Payload.EVERY_EVENT)),
+                new Phase("pages -> events, payload where read", () -> decodeAll(file, cpuData, cpus, pages, page,
+                        counting, repeat, EventDecoder.Payload.WHERE_READ)),
+                new Phase("pages -> typed views (RecordView)", () -> decodeAll(file, cpuData, cpus, pages, page, views,
+                        repeat, EventDecoder.Payload.WHERE_READ)),
+                new Phase("pages -> batch columns -> batch bytes", () -> {
+                    decodeAll(file, cpuData, cpus, pages, page, toColumns, repeat, EventDecoder.Payload.WHERE_READ);
+                    batcher.flush();
+                }),
+                new Phase("pages -> events -> ExitEvent -> batch bytes", () -> {
+                    decodeAll(file, cpuData, cpus, pages, page, viaObjects, repeat, EventDecoder.Payload.WHERE_READ);
+                    batcher.flush();
+                }));
+        System.out.printf("%-52s %12s %12s %14s%n", "round", "events", "CPU ms", "events/CPU-s");
         for (int r = 0; r < rounds * 2; r++) {
-            String phase = r < rounds ? "warm-up " : "";
+            String round = r < rounds ? "warm-up " : "";
+            for (Phase phase : phases) {
+                sink[0] = 0;
+                long cpu = mx.getCurrentThreadCpuTime();
+                phase.work.run();
+                long used = mx.getCurrentThreadCpuTime() - cpu;
+                if (sink[0] != events) {
+                    throw new IllegalStateException(phase.name + ": " + sink[0] + " events, not " + events);
+                }
+                report(round + phase.name, events, used);
+            }
             long cpu = mx.getCurrentThreadCpuTime();
-            decodeAll(file, cpuData, cpus, pages, page, counting, repeat, true);
-            report(phase + "pages -> events (PageDecoder+EventDecoder)", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
-            cpu = mx.getCurrentThreadCpuTime();
-            decodeAll(file, cpuData, cpus, pages, page, counting, repeat, false);
-            report(phase + "  same, typed fields only (no payload)", repeat * perRepeat[0], mx.getCurrentThreadCpuTime() - cpu);
-
-            cpu = mx.getCurrentThreadCpuTime();
-            sink[0] = 0;
-            TraceFileReader.read("bench", new ByteArrayInputStream(repeatedReport), counting);
-            report(phase + "report text -> events (TraceFileReader)", sink[0], mx.getCurrentThreadCpuTime() - cpu);
-
-            cpu = mx.getCurrentThreadCpuTime();
             sink[0] = 0;
             for (int i = 0; i < repeat / 10; i++) {
                 TraceFileReader.read(original.toString(), counting);
             }
-            report(phase + "trace.dat zstd file -> events (whole path)", sink[0], mx.getCurrentThreadCpuTime() - cpu);
+            report(round + "trace.dat zstd file -> events (whole path)", sink[0], mx.getCurrentThreadCpuTime() - cpu);
         }
         file.close();
-        System.out.println("checksum " + sink[1]);
+        System.out.println("checksum " + sink[1] + ", batch bytes " + bytes[0] + ", batches " + batcher.recordsSent());
     }
 
-    private static final long[] perRepeat = new long[1];
+    private interface Work {
+        void run() throws IOException;
+    }
+
+    private record Phase(String name, Work work) {
+    }
+
+    /** Counts the typed views of both readers, reading a field of each so that nothing is optimized away. */
+    private static class Views implements TraceRecordSink {
+        final long[] sink;
+
+        Views(long[] sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public void onDecoded(EventView event) {
+            sink[0]++;
+            sink[1] += event.timestampNs();
+        }
+
+        @Override
+        public void onDecoded(RecordView record) {
+            sink[0]++;
+            sink[1] += record.row().timestampNs();
+        }
+
+        @Override
+        public void onEvent(ParsedEvent event) {
+            throw new IllegalStateException("views only");
+        }
+
+        @Override
+        public void onRefused(RefusedLine refused) {
+            sink[1] += refused.lineNumber();
+        }
+    }
+
 
     private static void decodeAll(TraceDatFile file, List<ByteBuffer> cpuData, List<Integer> cpus, PageDecoder pages,
-                                  DecodedPage page, TraceRecordSink sink, int repeat, boolean payload) throws IOException {
+                                  DecodedPage page, TraceRecordSink sink, int repeat, EventDecoder.Payload payload)
+            throws IOException {
         int pageSize = file.formats().layout().subBufferSize();
         EventDecoder events = new EventDecoder(file.formats(), "bench", EventDecoder.traceCmdComms(file.comms()))
                 .withPayload(payload);
@@ -124,7 +223,7 @@ public final class PageDecodeCpuTime {
     }
 
     private static void report(String what, long events, long cpuNs) {
-        System.out.printf("%-42s %12d %12.1f %14.0f%n", what, events, cpuNs / 1e6, events / (cpuNs / 1e9));
+        System.out.printf("%-52s %12d %12.1f %14.0f%n", what, events, cpuNs / 1e6, events / (cpuNs / 1e9));
     }
 
     private static byte[] read(Path file) throws IOException {

@@ -11,7 +11,11 @@ public final class WakeUpTarget {
     private WakeUpTarget() {
     }
 
-    /** True for a tracepoint whose payload names the one vCPU it wakes (its other events name none). */
+    /**
+     * True for a tracepoint whose payload names the one vCPU it wakes (its other events name none):
+     * the only payload text the model reads, so a decoder of binary records, which has no printed
+     * text, renders it (as the kernel prints it) for these events only.
+     */
     public static boolean namesAVcpu(String tracepoint) {
         return "kvm_apic_accept_irq".equals(tracepoint) || "kvm_apic_ipi".equals(tracepoint)
                 || "kvm_msi_set_irq".equals(tracepoint);

@@ -19,8 +19,11 @@ public enum Isa {
         return kernelValue;
     }
 
+    /** values() copies its array on every call; this is read per decoded record. */
+    private static final Isa[] VALUES = values();
+
     public static Isa fromKernelValue(int value) {
-        for (Isa isa : values()) {
+        for (Isa isa : VALUES) {
             if (isa.kernelValue == value) {
                 return isa;
             }

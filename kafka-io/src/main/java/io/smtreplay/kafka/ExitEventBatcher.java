@@ -1,5 +1,6 @@
 package io.smtreplay.kafka;
 
+import io.smtreplay.schemas.EventRow;
 import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.ExitEventBatch;
 import io.smtreplay.schemas.ExitEventBatchBuilder;
@@ -70,13 +71,25 @@ public final class ExitEventBatcher {
     private final long lingerNs;
     private final Output output;
     private final WireCodec<ExitEvent> events = WireCodec.exitEvents();
-    private final WireCodec<ExitEventBatch> batches = WireCodec.exitEventBatches();
+    /** Batches are written straight from the builder's columns, after this schema's header. */
+    private final byte[] batchHeader = WireCodec.exitEventBatches().header();
     /** Open batches by key, oldest opened first. */
     private final Map<String, Open> open = new LinkedHashMap<>();
     private long newestNs = Long.MIN_VALUE;
     /** The earliest time an open batch's linger ends: below it, no batch needs a look. */
     private long nextLingerEndNs = Long.MAX_VALUE;
     private long recordsSent;
+    private final EventRow scratch = new EventRow();
+    /**
+     * Builders of sent batches, emptied, for the next batches: a builder's columns grow to the batch
+     * size once, not per batch. Bounded: a trace of many threads does not keep one per thread.
+     */
+    private final java.util.ArrayDeque<ExitEventBatchBuilder> freeBuilders = new java.util.ArrayDeque<>();
+    private static final int MAX_FREE_BUILDERS = 64;
+    /** Consecutive events mostly come from one thread: its key is built once. */
+    private int lastKeyThread = Integer.MIN_VALUE;
+    private String lastKeyHost;
+    private String lastKey;
 
     public ExitEventBatcher(BatchSettings settings, Output output) {
         this.settings = settings;
@@ -87,13 +100,38 @@ public final class ExitEventBatcher {
     public void add(ExitEvent e) {
         String key = ExitEventMapping.partitionKey(e);
         if (settings.recordPerEvent() || !ExitEventBatchBuilder.batchable(e)) {
-            Open pending = open.remove(key);
-            if (pending != null) {
-                send(pending);
-            }
-            sendSingle(key, e);
+            sendAlone(key, e);
             return;
         }
+        addToBatch(key, scratch.from(e));
+    }
+
+    /**
+     * Adds one event given as columns (a decoder's reused row, copied here: the caller may reuse
+     * it at once). The same batches, keys and order as {@link #add(ExitEvent)}, without the object.
+     */
+    public void add(EventRow row) {
+        if (row.threadId() != lastKeyThread || !row.host().equals(lastKeyHost)) {
+            lastKeyThread = row.threadId();
+            lastKeyHost = row.host();
+            lastKey = lastKeyHost + "/" + lastKeyThread;
+        }
+        if (settings.recordPerEvent() || !ExitEventBatchBuilder.batchable(row)) {
+            sendAlone(lastKey, row.toExitEvent());
+            return;
+        }
+        addToBatch(lastKey, row);
+    }
+
+    private void sendAlone(String key, ExitEvent e) {
+        Open pending = open.remove(key);
+        if (pending != null) {
+            send(pending);
+        }
+        sendSingle(key, e);
+    }
+
+    private void addToBatch(String key, EventRow e) {
         Open batch = open.get(key);
         if (batch != null && !batch.builder.accepts(e)) {
             open.remove(key);
@@ -101,11 +139,12 @@ public final class ExitEventBatcher {
             batch = null;
         }
         if (batch == null) {
-            batch = new Open(key);
+            ExitEventBatchBuilder builder = freeBuilders.poll();
+            batch = new Open(key, builder != null ? builder : new ExitEventBatchBuilder());
             open.put(key, batch);
         }
         batch.builder.add(e);
-        long ts = e.getTimestampNs();
+        long ts = e.timestampNs();
         nextLingerEndNs = Math.min(nextLingerEndNs, lingerEnd(batch.builder.minTimestampNs()));
         if (batch.builder.size() >= settings.maxEvents()) {
             open.remove(key);
@@ -165,8 +204,11 @@ public final class ExitEventBatcher {
 
     private void send(Open batch) {
         long newest = batch.builder.maxTimestampNs();
-        output.send(batch.key, batches.encode(batch.builder.build()), newest);
+        output.send(batch.key, batch.builder.encode(batchHeader), newest);
         recordsSent++;
+        if (freeBuilders.size() < MAX_FREE_BUILDERS) {
+            freeBuilders.push(batch.builder);
+        }
     }
 
     private void sendSingle(String key, ExitEvent e) {
@@ -177,10 +219,11 @@ public final class ExitEventBatcher {
 
     private static final class Open {
         final byte[] key;
-        final ExitEventBatchBuilder builder = new ExitEventBatchBuilder();
+        final ExitEventBatchBuilder builder;
 
-        Open(String key) {
+        Open(String key, ExitEventBatchBuilder builder) {
             this.key = key.getBytes(StandardCharsets.UTF_8);
+            this.builder = builder;
         }
     }
 }

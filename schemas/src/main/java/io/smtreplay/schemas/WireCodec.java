@@ -128,6 +128,11 @@ public final class WireCodec<T extends SpecificRecord> {
                 && Arrays.equals(bytes, 0, HEADER_LENGTH, header, 0, HEADER_LENGTH);
     }
 
+    /** The single-object header (marker and schema fingerprint) this codec writes before each body. */
+    public byte[] header() {
+        return header.clone();
+    }
+
     /** Where the Avro body of a single-object message starts. */
     public static int bodyOffset() {
         return HEADER_LENGTH;

@@ -3,7 +3,6 @@ package io.smtreplay.ingest.ftrace;
 import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.IsaContext;
 import io.smtreplay.ingest.parse.KvmTracepoints;
-import io.smtreplay.trace.ParsedEvent;
 import io.smtreplay.ingest.parse.ReadSummary;
 import io.smtreplay.trace.RefusalReason;
 import io.smtreplay.trace.RefusedLine;
@@ -11,12 +10,11 @@ import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.ExitReasons;
 import io.smtreplay.trace.Isa;
-import io.smtreplay.trace.NestedEntry;
-import io.smtreplay.trace.TraceEvent;
+import io.smtreplay.projection.WakeUpTarget;
+import io.smtreplay.schemas.EventRow;
 import io.smtreplay.trace.TraceFormat;
 import java.nio.ByteBuffer;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.IntFunction;
 
@@ -37,9 +35,10 @@ import java.util.function.IntFunction;
  *       {@code sched_switch}: from {@code next_pid};</li>
  *   <li>any other kvm event: the vCPU when its print format starts with it ({@code "vcpu %u ..."}).</li>
  * </ul>
- * The payload is every non-common field as {@code name=value} (hex where the kernel prints that
- * field in hex, text for strings, {@code ARRAY[..]} for byte arrays): there is no printed text in
- * binary data. Records of other trace systems (but the sched events above) are refused as {@code not-kvm-event}; a record whose
+ * There is no printed text in binary data: the payload ({@link Payload}) of a wake-up the model
+ * reads by its text is rendered as the kernel prints it; of any other event it is empty unless
+ * {@link Payload#EVERY_EVENT} asks for every non-common field as {@code name=value} (hex where the
+ * kernel prints that field in hex, text for strings, {@code ARRAY[..]} for byte arrays). Records of other trace systems (but the sched events above) are refused as {@code not-kvm-event}; a record whose
  * type id has no format, or that is shorter than its format, as {@code unrecognized}/{@code truncated}.
  * A record's "line number" is its ordinal in the source, from 1, counting lost-event marks.
  */
@@ -48,15 +47,21 @@ public final class EventDecoder {
     private final String source;
     private final IntFunction<String> comms;
     private final IsaContext isa = new IsaContext();
-    private final Map<Integer, Plan> plans = new HashMap<>();
+    /** Plans by event id ({@code common_type}, a u16): an array, no map lookup per record. */
+    private Plan[] plans = new Plan[64];
     private final Map<RefusalReason, Long> refused = new EnumMap<>(RefusalReason.class);
     private final PayloadText text = new PayloadText();
     private long records;
     private long events;
-    private boolean withPayload = true;
-    /** Consecutive records mostly come from one thread: its name is looked up once. */
-    private int lastPid;
-    private String lastComm;
+    private Payload payloadPolicy = Payload.WHERE_READ;
+    private final RecordView view = new RecordView();
+    /**
+     * Thread names by thread id, direct-mapped: records interleave a few threads (vCPUs, their
+     * VMM), so each name is looked up once, not per record.
+     */
+    private final int[] commPids = new int[COMM_CACHE];
+    private final String[] commNames = new String[COMM_CACHE];
+    private static final int COMM_CACHE = 256;
     /** Exit reasons by ISA and code below {@link #REASON_CACHE}: one object per reason, not per event. */
     private static final int REASON_CACHE = 0x800;
     private final io.smtreplay.trace.ExitReason[][] reasons = new io.smtreplay.trace.ExitReason[Isa.values().length][];
@@ -73,12 +78,24 @@ public final class EventDecoder {
     }
 
     /**
-     * Whether events carry the {@code name=value} payload (default true). Without it events hold
-     * only their typed fields and an empty payload: for consumers that need nothing else (the
-     * payload is most of an event's bytes on the wire, and most of its decoding time).
+     * Which events carry a payload text. Binary data has no printed text: a payload is rendered
+     * from the fields, which is most of the decoding time and most of an event's bytes on the wire,
+     * so it is rendered only where something reads it.
      */
-    public EventDecoder withPayload(boolean on) {
-        this.withPayload = on;
+    public enum Payload {
+        /**
+         * Only events read by their text: the wake-ups the model reads the target vCPU from
+         * ({@link WakeUpTarget#namesAVcpu}), rendered as the kernel prints them. Every other
+         * event's payload is empty; its typed fields hold what the model reads.
+         */
+        WHERE_READ,
+        /** Every event: wake-ups as above, every other event as {@code name=value} of its own fields (for people). */
+        EVERY_EVENT
+    }
+
+    /** Which events get a payload ({@link Payload#WHERE_READ} unless told). */
+    public EventDecoder withPayload(Payload policy) {
+        this.payloadPolicy = policy;
         return this;
     }
 
@@ -112,7 +129,10 @@ public final class EventDecoder {
         sink.onEventsLost(new EventsLost(source, line, cpu, known ? count : 0));
     }
 
-    /** Decodes one record: its bytes are {@code buffer[offset, offset + length)}, {@code common_type} first. */
+    /**
+     * Decodes one record: its bytes are {@code buffer[offset, offset + length)}, {@code common_type}
+     * first. An event goes to {@link TraceRecordSink#onDecoded(RecordView)}.
+     */
     public void decode(ByteBuffer buffer, int offset, int length, long timestampNs, int cpu, TraceRecordSink sink) {
         long line = ++records;
         FieldLayout typeField = formats.commonType();
@@ -120,17 +140,12 @@ public final class EventDecoder {
             refuse(sink, line, RefusalReason.TRUNCATED, "record of " + length + " bytes has no common fields", "");
             return;
         }
-        int id = (int) read(buffer, offset, typeField);
-        Plan plan = plans.get(id);
+        Plan plan = plan((int) read(buffer, offset, typeField));
         if (plan == null) {
-            EventFormat format = formats.byId(id);
-            if (format == null) {
-                refuse(sink, line, RefusalReason.UNRECOGNIZED, "event type " + id + " has no format in this trace",
-                        "common_type=" + id);
-                return;
-            }
-            plan = new Plan(format);
-            plans.put(id, plan);
+            int id = (int) read(buffer, offset, typeField);
+            refuse(sink, line, RefusalReason.UNRECOGNIZED, "event type " + id + " has no format in this trace",
+                    "common_type=" + id);
+            return;
         }
         if (!plan.modelled) {
             refuse(sink, line, RefusalReason.NOT_KVM_EVENT, "event " + plan.format.system() + ":" + plan.format.name(),
@@ -143,20 +158,46 @@ public final class EventDecoder {
             return;
         }
         int pid = (int) read(buffer, offset, formats.commonPid());
-        if (pid != lastPid || lastComm == null) {
-            lastPid = pid;
-            lastComm = comms.apply(pid);
+        int slot = pid & (COMM_CACHE - 1);
+        String comm = commNames[slot];
+        if (comm == null || commPids[slot] != pid) {
+            comm = comms.apply(pid);
+            commPids[slot] = pid;
+            commNames[slot] = comm;
         }
-        TraceEvent.Builder b = TraceEvent.builder(plan.format.name())
-                .timestampNs(timestampNs)
-                .tid(pid)
-                .comm(lastComm)
-                .pcpu(cpu);
-        plan.fill(buffer, offset, length, b);
-        if (withPayload) {
-            b.payload(payload(plan, buffer, offset, length));
+        RecordView v = view;
+        v.source = source;
+        v.lineNumber = line;
+        v.sequence = events++;
+        v.tracepoint = plan.format.name();
+        v.kind = plan.kind;
+        v.reason = null;
+        EventRow row = v.row.clear().source(source).thread(pid, comm).timestampNs(timestampNs)
+                .position(v.sequence, line).cpus(cpu, -1);
+        plan.fill(buffer, offset, v);
+        if (plan.printed != null) {
+            row.payload(printed(plan.printed, buffer, offset, length));
+        } else if (payloadPolicy == Payload.EVERY_EVENT) {
+            row.payload(payload(plan, buffer, offset, length));
         }
-        sink.onEvent(new ParsedEvent(source, line, events++, b.build()));
+        row.what(v.tracepoint, plan.kindName, v.isa.name());
+        sink.onDecoded(v);
+    }
+
+    /** The plan of event {@code id}, made on its first record; null when the trace has no format for it. */
+    private Plan plan(int id) {
+        if (id >= 0 && id < plans.length && plans[id] != null) {
+            return plans[id];
+        }
+        EventFormat format = formats.byId(id);
+        if (format == null || id < 0) {
+            return null;
+        }
+        if (id >= plans.length) {
+            plans = java.util.Arrays.copyOf(plans, Math.max(id + 1, plans.length * 2));
+        }
+        plans[id] = new Plan(format);
+        return plans[id];
     }
 
     /** What was decoded so far: records (events, refusals and lost-event marks), events, refusals by reason. */
@@ -191,6 +232,37 @@ public final class EventDecoder {
         }
         return s.toString();
     }
+
+    private String printed(PrintFormat.Compiled printed, ByteBuffer buffer, int offset, int length) {
+        PayloadText s = text;
+        s.reset();
+        for (int i = 0; i < printed.fields.length; i++) {
+            s.ascii(printed.literals[i]);
+            FieldLayout f = printed.fields[i];
+            if (printed.conversions[i] == 's') {
+                appendText(s, buffer, offset, length, f);
+                continue;
+            }
+            long mask = printed.masks[i];
+            long v = read(buffer, offset, f) >>> printed.shifts[i];
+            if (mask != -1) {
+                v &= mask;
+            }
+            switch (printed.conversions[i]) {
+                case 'x', 'X', 'p' -> {
+                    if (printed.alternate[i]) {
+                        s.ascii(HEX_PREFIX);
+                    }
+                    s.hexDigits(mask != -1 || f.size() == 8 ? v : v & (-1L >>> (64 - 8 * f.size())));
+                }
+                case 'd', 'i' -> s.decimal(v, true);
+                default -> s.decimal(v, f.signed() && mask == -1);
+            }
+        }
+        return s.toString();
+    }
+
+    private static final byte[] HEX_PREFIX = {'0', 'x'};
 
     private io.smtreplay.trace.ExitReason reason(Isa isa, long raw) {
         if (raw < 0 || raw >= REASON_CACHE) {
@@ -255,16 +327,16 @@ public final class EventDecoder {
         };
     }
 
-    private static Long optional(ByteBuffer b, int offset, FieldLayout f) {
-        return f == null ? null : read(b, offset, f);
-    }
-
     /** Which fields of one event format mean what, resolved once per format. */
     private final class Plan {
         final EventFormat format;
         /** A kvm/kvmmmu event or a sched wake-up/switch: decoded, not refused. */
         final boolean modelled;
         final EventKind kind;
+        /** The wire's name of the kind ({@code EventKindCode} has the model's names). */
+        final String kindName;
+        /** The kernel's own text of an event read by its text, compiled; else null. */
+        final PrintFormat.Compiled printed;
         final int minLength;
         final FieldLayout[] payloadFields;
         final boolean[] hex;
@@ -291,7 +363,9 @@ public final class EventDecoder {
             this.format = format;
             this.modelled = KvmTracepoints.isModelled(format.system(), format.name());
             this.kind = EventKind.ofTracepoint(format.name());
+            this.kindName = kind.name();
             PrintFormat print = PrintFormat.parse(format.printFmt());
+            this.printed = WakeUpTarget.namesAVcpu(format.name()) ? print.compile(format::field) : null;
             int min = 0;
             java.util.List<FieldLayout> own = new java.util.ArrayList<>();
             for (FieldLayout f : format.fields().values()) {
@@ -348,17 +422,30 @@ public final class EventDecoder {
             return f != null && f.isNumber() ? f : null;
         }
 
-        void fill(ByteBuffer b, int o, int length, TraceEvent.Builder e) {
-            if (isaField != null) {
-                isa.learn(Isa.fromKernelValue((int) read(b, o, isaField)));
-            } else if (reason != null) {
-                isa.learn(printedIsa);
+        /** Reads the typed fields into the view's row, and the event's ISA and reason into the view. */
+        void fill(ByteBuffer b, int o, RecordView view) {
+            EventRow e = view.row;
+            Isa own = isaField != null ? Isa.fromKernelValue((int) read(b, o, isaField)) : printedIsa;
+            if (isaField != null || reason != null) {
+                isa.learn(own);
             }
             if (reason != null) {
-                Isa own = isaField != null ? Isa.fromKernelValue((int) read(b, o, isaField)) : printedIsa;
-                e.reason(EventDecoder.this.reason(own == Isa.UNKNOWN ? isa.current() : own, read(b, o, reason)));
-                e.info1(optional(b, o, info1)).info2(optional(b, o, info2))
-                        .intrInfo(optional(b, o, intrInfo)).errorCode(optional(b, o, errorCode));
+                io.smtreplay.trace.ExitReason r = EventDecoder.this.reason(own == Isa.UNKNOWN ? isa.current() : own,
+                        read(b, o, reason));
+                view.reason = r;
+                e.reason(r);
+                if (info1 != null) {
+                    e.info1(read(b, o, info1));
+                }
+                if (info2 != null) {
+                    e.info2(read(b, o, info2));
+                }
+                if (intrInfo != null) {
+                    e.intrInfo(read(b, o, intrInfo));
+                }
+                if (errorCode != null) {
+                    e.errorCode(read(b, o, errorCode));
+                }
             }
             if (vcpu != null) {
                 e.vcpu((int) read(b, o, vcpu));
@@ -371,10 +458,13 @@ public final class EventDecoder {
             }
             if (kind == EventKind.NESTED_VMENTER && rip != null && vmcb != null && nestedRip != null && intCtl != null
                     && eventInj != null) {
-                e.nestedEntry(new NestedEntry(read(b, o, rip), read(b, o, vmcb), read(b, o, nestedRip), read(b, o, intCtl),
-                        read(b, o, eventInj), tdp != null && read(b, o, tdp) != 0, optional(b, o, guestPgd)));
+                e.nestedEntry(read(b, o, rip), read(b, o, vmcb), read(b, o, nestedRip), read(b, o, intCtl),
+                        read(b, o, eventInj), tdp != null && read(b, o, tdp) != 0);
+                if (guestPgd != null) {
+                    e.nestedGuestPgd(read(b, o, guestPgd));
+                }
             }
-            e.isa(isa.current());
+            view.isa = isa.current();
         }
     }
 }

@@ -1,31 +1,21 @@
 package io.smtreplay.ingest.ftrace;
 
+import io.smtreplay.schemas.ByteBuilder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The {@code name=value} payload of a binary event, written as ASCII bytes into one reused buffer:
  * building it is most of the decoding time, and a Latin-1 String is made from bytes by one copy.
  */
-final class PayloadText {
+final class PayloadText extends ByteBuilder {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-    private byte[] buf = new byte[512];
-    private int n;
 
-    void reset() {
-        n = 0;
-    }
-
-    private void room(int more) {
-        if (n + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
-        }
+    PayloadText() {
+        super(512);
     }
 
     void ascii(byte[] text) {
-        room(text.length);
-        System.arraycopy(text, 0, buf, n, text.length);
-        n += text.length;
+        raw(text);
     }
 
     void ascii(char c) {
@@ -40,10 +30,16 @@ final class PayloadText {
     }
 
     void hex(long v) {
-        int digits = v == 0 ? 1 : (67 - Long.numberOfLeadingZeros(v)) / 4;
-        room(2 + digits);
+        room(2);
         buf[n++] = '0';
         buf[n++] = 'x';
+        hexDigits(v);
+    }
+
+    /** Unsigned hex without a prefix, as printf's {@code %x}. */
+    void hexDigits(long v) {
+        int digits = v == 0 ? 1 : (67 - Long.numberOfLeadingZeros(v)) / 4;
+        room(digits);
         for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
             buf[n++] = HEX[(int) (v >>> shift) & 0xf];
         }
@@ -83,6 +79,6 @@ final class PayloadText {
 
     @Override
     public String toString() {
-        return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+        return toLatin1String();
     }
 }

@@ -15,6 +15,10 @@ final class PrintFormat {
     private static final Pattern CONVERSION = Pattern.compile(
             "%[-+ #0]*(\\d+|\\*)?(?:\\.\\d+)?(?:hh|h|ll|l|z|j|t|L)?([diouxXcspn%])");
     private static final Pattern FIELD_ARG = Pattern.compile("REC->(\\w+)");
+    /** A field, maybe shifted and cast: {@code REC->vec}, {@code (u8)REC->data}, {@code (u8)(REC->address >> 12)}. */
+    private static final Pattern CAST_FIELD_ARG = Pattern.compile(
+            "(?:\\(((?:__)?u(?:8|16|32|64)|unsigned (?:char|short|int|long long|long)|unsigned|int|long)\\)\\s*)?"
+                    + "(\\()?\\s*REC->(\\w+)\\s*(?:>>\\s*(\\d+))?\\s*(\\))?");
 
     private final String text;
     private final List<Character> conversions = new ArrayList<>();
@@ -65,6 +69,85 @@ final class PrintFormat {
         }
         Matcher m = FIELD_ARG.matcher(args.get(0));
         return m.matches() ? m.group(1) : null;
+    }
+
+    /**
+     * The kernel's text compiled against the record's fields, as far as it prints plain fields:
+     * up to the last conversion before the first that prints anything else (an expression, a
+     * {@code __print_symbolic} name, a width; a field shifted or cast is plain):
+     * {@code "apicid %x vec %u (%s|%s)"} renders {@code apicid 1 vec 236}. Enough for a reader of the leading values; not a printf interpreter.
+     */
+    Compiled compile(java.util.function.Function<String, FieldLayout> fieldByName) {
+        List<byte[]> literals = new ArrayList<>();
+        List<FieldLayout> fields = new ArrayList<>();
+        StringBuilder conversionChars = new StringBuilder();
+        List<Boolean> alternate = new ArrayList<>();
+        List<Integer> shifts = new ArrayList<>();
+        List<Long> masks = new ArrayList<>();
+        Matcher m = CONVERSION.matcher(text);
+        int at = 0;
+        int arg = 0;
+        while (m.find() && arg < args.size()) {
+            char c = m.group(2).charAt(0);
+            Matcher plain = CAST_FIELD_ARG.matcher(args.get(arg++));
+            boolean balanced = plain.matches() && (plain.group(2) == null) == (plain.group(5) == null);
+            FieldLayout f = balanced ? fieldByName.apply(plain.group(3)) : null;
+            boolean simple = m.group().matches("%#?(hh|h|ll|l|z)?[diuxXps]");
+            boolean shiftedOrCast = balanced && (plain.group(1) != null || plain.group(4) != null);
+            if (f == null || !simple || (c == 's' ? !f.isText() || shiftedOrCast : !f.isNumber())) {
+                break;
+            }
+            literals.add(text.substring(at, m.start()).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            fields.add(f);
+            shifts.add(plain.group(4) == null ? 0 : Integer.parseInt(plain.group(4)));
+            masks.add(castMask(plain.group(1)));
+            conversionChars.append(c);
+            alternate.add(m.group().startsWith("%#"));
+            at = m.end();
+        }
+        boolean[] alt = new boolean[alternate.size()];
+        for (int i = 0; i < alt.length; i++) {
+            alt[i] = alternate.get(i);
+        }
+        return new Compiled(literals.toArray(new byte[0][]), fields.toArray(new FieldLayout[0]),
+                conversionChars.toString().toCharArray(), alt, shifts.stream().mapToInt(Integer::intValue).toArray(),
+                masks.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** The bits a C cast keeps ({@code (u8)} 0xff), -1 without a cast. */
+    private static long castMask(String type) {
+        if (type == null) {
+            return -1;
+        }
+        return switch (type.replace("__", "")) {
+            case "u8", "unsigned char" -> 0xffL;
+            case "u16", "unsigned short" -> 0xffffL;
+            case "u32", "unsigned int", "unsigned", "int" -> 0xffff_ffffL;
+            default -> -1;
+        };
+    }
+
+    /**
+     * A compiled prefix of the print format: literal i, then field i by conversion i, its value
+     * shifted right by {@code shifts[i]} and cut to {@code masks[i]} (-1: as read).
+     */
+    static final class Compiled {
+        final byte[][] literals;
+        final FieldLayout[] fields;
+        final char[] conversions;
+        final boolean[] alternate;
+        final int[] shifts;
+        final long[] masks;
+
+        Compiled(byte[][] literals, FieldLayout[] fields, char[] conversions, boolean[] alternate, int[] shifts,
+                 long[] masks) {
+            this.literals = literals;
+            this.fields = fields;
+            this.conversions = conversions;
+            this.alternate = alternate;
+            this.shifts = shifts;
+            this.masks = masks;
+        }
     }
 
     /** Whether a quoted name occurs among the arguments (a {@code __print_symbolic} table entry). */

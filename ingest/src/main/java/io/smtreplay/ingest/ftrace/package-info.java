@@ -31,7 +31,8 @@
  * the time in ns from the page header plus deltas. Binary data knows more than some printed texts:
  * trace-cmd's kvm plugin does not print {@code vcpu_id}, {@code intr_info} or {@code error_code} of
  * kvm_exit, so those are null or -1 in events parsed from {@code trace-cmd report} and set here; and
- * report prints microseconds where pages hold nanoseconds. The payload is {@code name=value} for every
- * non-common field. "Line numbers" of binary sources are record ordinals from 1.
+ * report prints microseconds where pages hold nanoseconds. The payload is rendered only where it
+ * is read (the wake-ups, as the kernel prints them), empty otherwise ({@link EventDecoder.Payload},
+ * docs/wire.md). "Line numbers" of binary sources are record ordinals from 1.
  */
 package io.smtreplay.ingest.ftrace;

@@ -18,6 +18,16 @@ public interface TraceRecordSink {
         onEvent(event.toParsedEvent());
     }
 
+    /**
+     * The binary decoder ({@link io.smtreplay.ingest.ftrace.EventDecoder}) hands every event here
+     * first, as a reused view in the batch's column form; the default makes the whole event and
+     * passes it to {@link #onEvent}. A consumer that writes batches copies the view's row and makes
+     * no object per event. The view is valid only during the call.
+     */
+    default void onDecoded(io.smtreplay.ingest.ftrace.RecordView event) {
+        onEvent(event.toParsedEvent());
+    }
+
     void onRefused(RefusedLine refused);
 
     /**

@@ -74,10 +74,37 @@ class PageDecoderTest {
             print fmt: "comm=%s pid=%d", REC->comm, REC->pid
             """.replace("{common}", COMMON_FIELDS);
 
+    /** 6.1's wake-up by the local APIC: its text is what the model reads the target vCPU from. */
+    static final String APIC_ACCEPT_IRQ = """
+            name: kvm_apic_accept_irq
+            ID: 1710
+            format:
+            {common}
+            \tfield:__u32 apicid;\toffset:8;\tsize:4;\tsigned:0;
+            \tfield:__u16 dm;\toffset:12;\tsize:2;\tsigned:0;
+            \tfield:__u16 tm;\toffset:14;\tsize:2;\tsigned:0;
+            \tfield:__u8 vec;\toffset:16;\tsize:1;\tsigned:0;
+
+            print fmt: "apicid %x vec %u (%s|%s)", REC->apicid, REC->vec, __print_symbolic((REC->dm >> 8 & 0x7), { 0, "Fixed" }), REC->tm ? "level" : "edge"
+            """.replace("{common}", COMMON_FIELDS);
+
+    /** 6.1's MSI wake-up: its text prints the target from a shifted, cast field. */
+    static final String MSI_SET_IRQ = """
+            name: kvm_msi_set_irq
+            ID: 1711
+            format:
+            {common}
+            \tfield:__u64 address;\toffset:8;\tsize:8;\tsigned:0;
+            \tfield:__u64 data;\toffset:16;\tsize:8;\tsigned:0;
+
+            print fmt: "dst %llx vec %u (%s|%s|%s%s)", (u8)(REC->address >> 12), (u8)REC->data, __print_symbolic((REC->data >> 8 & 0x7), { 0, "Fixed" }), (REC->address & (1<<2)) ? "logical" : "physical", (REC->data & (1<<15)) ? "level" : "edge", (REC->address & (1<<3)) ? "|rh" : ""
+            """.replace("{common}", COMMON_FIELDS);
+
     static EventFormats formats(int subBufferSize) throws Exception {
         RingBufferLayout layout = RingBufferLayout.parse(HEADER_PAGE.formatted(subBufferSize - 16), HEADER_EVENT,
                 ByteOrder.LITTLE_ENDIAN);
-        return new EventFormats(layout, List.of(EventFormat.parse("kvm", KVM_EXIT_6_18), EventFormat.parse("sched", SCHED_WAKEUP)));
+        return new EventFormats(layout, List.of(EventFormat.parse("kvm", KVM_EXIT_6_18), EventFormat.parse("sched", SCHED_WAKEUP),
+                EventFormat.parse("kvm", APIC_ACCEPT_IRQ), EventFormat.parse("kvm", MSI_SET_IRQ)));
     }
 
     /** Writes a page the way the ring buffer does. */
@@ -120,10 +147,14 @@ class PageDecoderTest {
     }
 
     private static CollectingSink decode(EventFormats formats, ByteBuffer page) throws Exception {
+        return decode(formats, page, EventDecoder.Payload.WHERE_READ);
+    }
+
+    private static CollectingSink decode(EventFormats formats, ByteBuffer page, EventDecoder.Payload payload) throws Exception {
         DecodedPage decoded = new DecodedPage();
         new PageDecoder(formats.layout()).decode(page, 0, decoded);
         CollectingSink sink = new CollectingSink();
-        EventDecoder events = new EventDecoder(formats, "test", pid -> "CPU 0/KVM");
+        EventDecoder events = new EventDecoder(formats, "test", pid -> "CPU 0/KVM").withPayload(payload);
         events.decodePage(decoded, 3, sink);
         sink.summary = events.summary();
         return sink;
@@ -140,7 +171,7 @@ class PageDecoderTest {
         w.kvmExit(0, 77, 12, 1, 0xfff2, 2);
         w.header(29, 1).word(12).word(0).word(0); // padding of a discarded event: array[0] = its 16 bytes - the header
         w.kvmExit(4, 77, 12, 1, 0xfff3, 2);
-        CollectingSink sink = decode(f, w.commit(0));
+        CollectingSink sink = decode(f, w.commit(0), EventDecoder.Payload.EVERY_EVENT);
 
         assertEquals(4, sink.events.size());
         long t0 = 1_000_010;
@@ -218,6 +249,40 @@ class PageDecoderTest {
         assertEquals(n, sink.events.size());
         assertTrue(n * 76 > 4096 * 3);
         assertEquals((long) n - 1, sink.events.get(n - 1).event().guestRip());
+    }
+
+    /** A page with a kvm_exit, a kvm_apic_accept_irq for APIC 0x1a vector 236, a kvm_msi_set_irq for APIC 3 vector 129. */
+    private static ByteBuffer exitAndApicWakeUp() {
+        PageWriter w = new PageWriter(4096, 0);
+        w.kvmExit(1, 5, 12, 1, 0x1000, 2);
+        w.header(5, 1);
+        w.page.putShort(w.pos, (short) 1710).putInt(w.pos + 4, 5).putInt(w.pos + 8, 0x1a).putShort(w.pos + 12, (short) 0)
+                .putShort(w.pos + 14, (short) 1).put(w.pos + 16, (byte) 236);
+        w.pos += 20;
+        w.header(6, 1);
+        w.page.putShort(w.pos, (short) 1711).putInt(w.pos + 4, 5).putLong(w.pos + 8, 0xfee03000L)
+                .putLong(w.pos + 16, 0x4081L);
+        w.pos += 24;
+        return w.commit(0);
+    }
+
+    @Test
+    void onlyTheWakeUpsTheModelReadsByTextGetTheirKernelTextByDefault() throws Exception {
+        CollectingSink sink = decode(formats(4096), exitAndApicWakeUp());
+        assertEquals(3, sink.events.size());
+        assertEquals("", sink.events.get(0).event().payload(), "an exit's typed fields hold what is read");
+        assertEquals(12, sink.events.get(0).event().reason().code());
+        assertEquals("apicid 1a vec 236", sink.events.get(1).event().payload(),
+                "printed as the kernel does, up to the first argument that is not a plain field");
+        assertEquals("dst 3 vec 129", sink.events.get(2).event().payload(), "(u8)(REC->address >> 12), (u8)REC->data");
+        assertTrue(io.smtreplay.projection.WakeUpTarget.namesAVcpu("kvm_apic_accept_irq"));
+    }
+
+    @Test
+    void everyEventGetsItsFieldsAsTextWhenAskedFor() throws Exception {
+        CollectingSink sink = decode(formats(4096), exitAndApicWakeUp(), EventDecoder.Payload.EVERY_EVENT);
+        assertTrue(sink.events.get(0).event().payload().startsWith("exit_reason=12 guest_rip=0x1000 "));
+        assertEquals("apicid 1a vec 236", sink.events.get(1).event().payload());
     }
 
     @Test

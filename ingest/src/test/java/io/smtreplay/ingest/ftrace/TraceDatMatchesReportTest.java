@@ -74,6 +74,37 @@ class TraceDatMatchesReportTest {
         assertEquals(2, dat.events.stream().map(e -> e.event().pcpu()).distinct().count(), "both CPUs' pages are read");
     }
 
+    /**
+     * What a batch writer copies from each decoded record (its column row) is, field for field, the
+     * record the event path publishes ({@code ExitEventMapping.toAvro} of the same event).
+     */
+    @Test
+    void eachRecordsColumnRowIsTheEventsWireRecord() throws Exception {
+        io.smtreplay.trace.Labels labels = new io.smtreplay.trace.Labels("host-a", "vm1", "app1");
+        java.util.List<io.smtreplay.schemas.ExitEvent> rows = new java.util.ArrayList<>();
+        java.util.List<io.smtreplay.schemas.ExitEvent> events = new java.util.ArrayList<>();
+        io.smtreplay.ingest.parse.TraceRecordSink both = new io.smtreplay.ingest.parse.TraceRecordSink() {
+            @Override
+            public void onEvent(ParsedEvent event) {
+                throw new AssertionError("every record comes as a view: " + event);
+            }
+
+            @Override
+            public void onRefused(io.smtreplay.trace.RefusedLine refused) {
+                throw new AssertionError("a kvm-only capture: " + refused);
+            }
+
+            @Override
+            public void onDecoded(RecordView record) {
+                rows.add(record.row().labels(labels.host(), labels.vm(), labels.app()).toExitEvent());
+                events.add(io.smtreplay.schemas.ExitEventMapping.toAvro(record.toParsedEvent(), labels));
+            }
+        };
+        io.smtreplay.ingest.parse.TraceFileReader.read(TraceDatFixture.traceDat().toString(), both);
+        assertEquals(1051, rows.size());
+        assertEquals(events, rows);
+    }
+
     @Test
     void pagesKeepNanosecondsAndCpusAreMergedInTimeOrder() throws Exception {
         CollectingSink dat = TraceDatFixture.read(TraceDatFixture.traceDat());
