@@ -1,9 +1,9 @@
 package io.smtreplay.agent;
 
+import io.smtreplay.ingest.EventsLostMarks;
 import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.kafka.ExitEventBatcher;
-import io.smtreplay.schemas.ExitEvent;
 import io.smtreplay.schemas.ExitEventMapping;
 import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
@@ -13,8 +13,6 @@ import io.smtreplay.trace.RefusedLine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Turns the merged stream into Kafka records exactly as {@code ingest} publishes them (the events
@@ -23,11 +21,9 @@ import java.util.Map;
  * The agent calls {@link #flush()} after each merge round: a live input can pause, so batches
  * also end on the agent's clock, not only on trace time.
  *
- * <p>A ring-buffer overrun on a CPU also goes to the events topic, as an {@code EVENTS_LOST} mark
- * for each vCPU thread last seen on that CPU (every thread seen, when the CPU is unknown), in that
- * thread's batch so it keeps its place among the thread's events: the job replays per thread, and
- * this is where the thread-to-CPU knowledge is, the same rule as the offline projector's. The mark
- * is stamped just after the newest event merged so far.
+ * <p>A ring-buffer overrun on a CPU also goes to the events topic, as {@link EventsLostMarks} (the
+ * rule {@code ingest} follows too), in each thread's batch so it keeps its place among the
+ * thread's events.
  */
 final class SpoolingSink implements TraceRecordSink {
     private final Spool spool;
@@ -37,9 +33,7 @@ final class SpoolingSink implements TraceRecordSink {
     private final ExitEventBatcher batcher = new ExitEventBatcher(ExitEventBatcher.BatchSettings.DEFAULT,
             (key, value, newest) -> append(Spool.TOPIC_EVENTS, newest, key, value));
     private final WireCodec<RejectedLine> rejects = WireCodec.rejectedLines();
-    /** vCPU thread -> the CPU of its newest event. */
-    private final Map<Integer, Integer> lastPcpu = new HashMap<>();
-    private long newestNs;
+    private final EventsLostMarks lostMarks = new EventsLostMarks();
 
     SpoolingSink(Spool spool, ThreadLabels labels, String host, AgentMetrics metrics) {
         this.spool = spool;
@@ -51,10 +45,7 @@ final class SpoolingSink implements TraceRecordSink {
     @Override
     public void onEvent(ParsedEvent event) {
         batcher.add(ExitEventMapping.toAvro(event, labels.of(event.event().tid())));
-        lastPcpu.put(event.event().tid(), event.event().pcpu());
-        if (event.event().hasTimestamp()) {
-            newestNs = Math.max(newestNs, event.event().timestampNs());
-        }
+        lostMarks.seen(event.event());
     }
 
     /** Appends the open batches to the spool. */
@@ -72,13 +63,7 @@ final class SpoolingSink implements TraceRecordSink {
     public void onEventsLost(EventsLost lost) {
         // the mark itself went to the dead-letter topic through onRefused (reason events-lost); count it by CPU here
         metrics.lost(lost.pcpu(), lost.count());
-        lastPcpu.forEach((tid, pcpu) -> {
-            if (lost.pcpu() < 0 || pcpu == lost.pcpu()) {
-                ExitEvent mark = ExitEventMapping.eventsLostMark(labels.of(tid), tid, lost.pcpu(), newestNs + 1, lost.count(),
-                        lost.source(), lost.lineNumber());
-                batcher.add(mark);
-            }
-        });
+        lostMarks.marks(lost, labels::of, batcher::add);
     }
 
     private void append(int topic, long ts, byte[] key, byte[] value) {
