@@ -97,14 +97,17 @@ public final class IngestCommand implements Callable<Integer> {
             boolean terminal = System.console() != null;
             for (int i = 0; i < files.size(); i++) {
                 String file = files.get(i);
-                // standard input cannot be read again: it is sent in transactions too, but not resumable
+                // standard input cannot be read again: it is sent in transactions too, but keeps no progress
                 boolean resumable = !file.equals("-");
-                String progressKey = resumable ? ProgressKey.of(Path.of(file), destination) : ProgressKey.unrepeatable();
+                String progressKey = resumable ? ProgressKey.of(Path.of(file), destination) : null;
                 ReadSummary s;
                 long delivered;
                 long marks;
-                try (KafkaTracePublisher publisher = KafkaTracePublisher.open(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
-                        deliveryTimeout, topics.progressTopic, progressKey, batchSettings)) {
+                try (KafkaTracePublisher publisher = resumable
+                        ? KafkaTracePublisher.open(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
+                                deliveryTimeout, topics.progressTopic, progressKey, batchSettings)
+                        : KafkaTracePublisher.openUnresumable(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
+                                deliveryTimeout, batchSettings)) {
                     delivered = publisher.delivered();
                     if (delivered > 0) {
                         err.printf("%s: resuming after the %d records an earlier run delivered (%s in %s)%n", file, delivered,

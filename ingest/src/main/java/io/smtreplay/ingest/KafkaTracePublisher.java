@@ -65,6 +65,18 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
                 topic, dlqTopic, labels, metrics, batching);
     }
 
+    /**
+     * A publisher of an input that cannot be read again (standard input): sent in transactions all
+     * the same, but with no progress kept, since no later run could resume it.
+     */
+    public static KafkaTracePublisher openUnresumable(String bootstrap, String topic, String dlqTopic, Labels labels,
+                                                      IngestMetrics metrics, Duration deliveryTimeout,
+                                                      ExitEventBatcher.BatchSettings batching)
+            throws TopicAdmin.BrokerUnreachableException {
+        return new KafkaTracePublisher(TransactionalSender.openUnresumable(bootstrap, deliveryTimeout),
+                topic, dlqTopic, labels, metrics, batching);
+    }
+
     private KafkaTracePublisher(TransactionalSender sender, String topic, String dlqTopic, Labels labels, IngestMetrics metrics,
                                 ExitEventBatcher.BatchSettings batching) {
         this.sender = sender;

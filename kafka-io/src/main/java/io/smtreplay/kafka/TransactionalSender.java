@@ -26,6 +26,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Used by the agent (key {@code agent/<host>}, progress its spool position) and by
  * {@code ingest} (key {@code ingest/<file and destination>}, progress the file's record count).
+ * An input that cannot be read again (standard input) cannot resume: its sender
+ * ({@link #openUnresumable}) commits in transactions too but writes no progress, which would only
+ * pile up in the compacted topic under keys nobody reads again.
  */
 public final class TransactionalSender implements AutoCloseable {
     /** The default progress topic of every smtreplay sender. */
@@ -33,6 +36,7 @@ public final class TransactionalSender implements AutoCloseable {
 
     private final WireProducer producer;
     private final String progressTopic;
+    /** null: an unresumable sender, no progress written. */
     private final byte[] progressKey;
     private final String committedProgress;
     private boolean inTransaction;
@@ -72,7 +76,24 @@ public final class TransactionalSender implements AutoCloseable {
         }
     }
 
-    /** The progress committed last under this sender's key, or null if none ever was. */
+    /**
+     * A sender whose input cannot be read again: a transactional id of its own (nothing to fence),
+     * no progress read or written; {@link #commit} commits the records alone.
+     *
+     * @throws TopicAdmin.BrokerUnreachableException when Kafka does not take the transactional id
+     */
+    public static TransactionalSender openUnresumable(String bootstrap, Duration deliveryTimeout)
+            throws TopicAdmin.BrokerUnreachableException {
+        String id = "smtreplay-unresumable-" + UUID.randomUUID();
+        try {
+            return new TransactionalSender(WireProducer.transactional(bootstrap, deliveryTimeout, id), null, null, null);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new TopicAdmin.BrokerUnreachableException("Kafka at " + bootstrap + " did not take a transactional id: "
+                    + e.getMessage());
+        }
+    }
+
+    /** The progress committed last under this sender's key, or null if none ever was (always, for an unresumable one). */
     public String committedProgress() {
         return committedProgress;
     }
@@ -96,14 +117,18 @@ public final class TransactionalSender implements AutoCloseable {
     }
 
     /**
-     * Writes {@code progress} and commits it with every record sent since the last commit.
+     * Writes {@code progress} (unless unresumable) and commits it with every record sent since the last commit.
      *
      * @throws WireProducer.DeliveryException when the transaction did not commit: none of it is
      *     visible, and {@link #committedProgress()} of a new sender says where to resume (a commit
      *     whose answer was lost may have gone through)
      */
     public void commit(String progress) throws WireProducer.DeliveryException {
-        send(progressTopic, progressKey, progress.getBytes(StandardCharsets.UTF_8));
+        if (progressKey != null) {
+            send(progressTopic, progressKey, progress.getBytes(StandardCharsets.UTF_8));
+        } else if (!inTransaction) {
+            return; // nothing sent, nothing to commit
+        }
         inTransaction = false;
         producer.commitTransaction();
     }
