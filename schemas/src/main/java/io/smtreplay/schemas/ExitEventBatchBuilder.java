@@ -112,10 +112,7 @@ public final class ExitEventBatchBuilder {
         info2.add(e.getInfo2());
         intrInfo.add(e.getIntrInfo());
         errorCode.add(e.getErrorCode());
-        NestedEntryFields n = e.getNestedEntry();
-        nestedEntry.add(n == null ? null : BatchNestedEntry.newBuilder().setRip(n.getRip()).setVmcb(n.getVmcb())
-                .setNestedRip(n.getNestedRip()).setIntCtl(n.getIntCtl()).setEventInj(n.getEventInj())
-                .setTdpEnabled(n.getTdpEnabled()).setGuestPgd(n.getGuestPgd()).build());
+        nestedEntry.add(NestedEntries.toBatchColumn(e.getNestedEntry()));
         payload.add(e.getPayload());
         wokenThread.add(e.getWokenThread());
     }
