@@ -40,6 +40,8 @@ public final class TransactionalSender implements AutoCloseable {
     private final byte[] progressKey;
     private final String committedProgress;
     private boolean inTransaction;
+    /** Why a commit failed, once one did: Kafka's producer is then in its error state for good. */
+    private String failedCommit;
 
     private TransactionalSender(WireProducer producer, String progressTopic, byte[] progressKey, String committedProgress) {
         this.producer = producer;
@@ -98,8 +100,13 @@ public final class TransactionalSender implements AutoCloseable {
         return committedProgress;
     }
 
-    /** Sends one record in the current transaction (opened by the first send after a commit). */
+    /**
+     * Sends one record in the current transaction (opened by the first send after a commit).
+     *
+     * @throws IllegalStateException after a failed {@link #commit}: only a new sender can send
+     */
     public void send(String topic, byte[] key, byte[] value) {
+        requireNoFailedCommit();
         if (!inTransaction) {
             producer.beginTransaction();
             inTransaction = true;
@@ -121,16 +128,35 @@ public final class TransactionalSender implements AutoCloseable {
      *
      * @throws WireProducer.DeliveryException when the transaction did not commit: none of it is
      *     visible, and {@link #committedProgress()} of a new sender says where to resume (a commit
-     *     whose answer was lost may have gone through)
+     *     whose answer was lost may have gone through). This sender is then done: every later
+     *     send or commit throws {@link IllegalStateException} at once
      */
     public void commit(String progress) throws WireProducer.DeliveryException {
+        requireNoFailedCommit();
         if (progressKey != null) {
             send(progressTopic, progressKey, progress.getBytes(StandardCharsets.UTF_8));
         } else if (!inTransaction) {
             return; // nothing sent, nothing to commit
         }
         inTransaction = false;
-        producer.commitTransaction();
+        try {
+            producer.commitTransaction();
+        } catch (WireProducer.DeliveryException e) {
+            failedCommit = e.getMessage();
+            throw e;
+        }
+    }
+
+    /**
+     * A failed commit leaves Kafka's producer in its error state (and the failure counted): it
+     * would fail every later transaction with a stale cause, or throw from deep inside the client.
+     * Say so at once instead.
+     */
+    private void requireNoFailedCommit() {
+        if (failedCommit != null) {
+            throw new IllegalStateException("a commit of this sender failed (" + failedCommit
+                    + "); open a new sender, which resumes after the last committed progress");
+        }
     }
 
     @Override
