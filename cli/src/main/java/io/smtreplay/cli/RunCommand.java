@@ -105,7 +105,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             err.printf("done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (serve) {
-                err.printf("serving http://localhost:%d/metrics until Ctrl-C%n", metricsPort);
+                err.printf("serving http://localhost:%d/metrics until Ctrl-C%n", run.metricsPort());
                 // Ctrl-C or SIGTERM ends the JVM here: nothing was cut short, so no stop line
                 new CountDownLatch(1).await();
             }

@@ -80,6 +80,8 @@ class IngestedEventsLostTest {
         CommandRun replay = Cli.run("replay", "--bootstrap", kafka.bootstrapServers(), "--bounded", "--window", "5ms",
                 "--out-of-orderness", "1ms", "--checkpoint-interval", "1s", "--metrics-port", "0", "--timeout", "4m");
         assertEquals(0, replay.code(), replay.err());
+        java.util.regex.Matcher port = java.util.regex.Pattern.compile("metrics on http://localhost:(\\d+)/metrics").matcher(replay.err());
+        assertTrue(port.find() && Integer.parseInt(port.group(1)) > 0, "--metrics-port 0: the port picked is said\n" + replay.err());
         List<AppSpeedup> baseline = CommittedTopic.readAll(kafka.bootstrapServers(), Topics.DEFAULT.speedups(),
                 WireCodec.appSpeedups()).stream().filter(r -> r.getConfig().equals("baseline")).toList();
         assertTrue(!baseline.isEmpty(), "no results");

@@ -73,6 +73,8 @@ class StopsOnSignalTest {
             assertEquals(0, run.awaitExit(START), run.err());
             String out = run.out();
             assertTrue(out.contains("app synthetic-cpuid-loop"), out);
+            assertTrue(Pattern.compile("^flink: .*; metrics on http://localhost:[1-9]\\d*/metrics ", Pattern.MULTILINE)
+                    .matcher(run.err()).find(), "--metrics-port 0: the port picked is said\n" + run.err());
             for (String line : out.lines().toList()) {
                 assertTrue(line.isBlank() || line.startsWith("app ") || line.startsWith("  "), "not a result line on stdout: " + line);
             }

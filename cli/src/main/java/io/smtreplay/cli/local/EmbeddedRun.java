@@ -60,7 +60,7 @@ public final class EmbeddedRun implements AutoCloseable {
             log.printf("kafka: in-process broker on %s (%.1f s)%n", kafka.bootstrapServers(), seconds(t0));
             LocalFlink flink = LocalFlink.startIn(folder, parallelism, metricsPort);
             log.printf("flink: local MiniCluster, %d slot(s); metrics on http://localhost:%d/metrics (%.1f s)%n",
-                    parallelism, metricsPort, seconds(t0));
+                    parallelism, flink.metricsPort(), seconds(t0));
             return new EmbeddedRun(folder, kafka, flink, log);
         } catch (Exception | Error e) {
             folder.close();
@@ -70,6 +70,11 @@ public final class EmbeddedRun implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The port {@code /metrics} is served on (the free one picked, for port 0). */
+    public int metricsPort() {
+        return flink.metricsPort();
     }
 
     /**
