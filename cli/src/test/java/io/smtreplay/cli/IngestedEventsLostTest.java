@@ -88,6 +88,11 @@ class IngestedEventsLostTest {
         assertEquals(incompleteOffline, baseline.stream().mapToLong(AppSpeedup::getIncompleteEpisodes).sum(),
                 "incomplete episodes in the job's results: " + baseline);
         assertEquals(sumOfEpisodes(offline), baseline.stream().mapToLong(AppSpeedup::getEpisodes).sum());
+
+        // run publishes the file itself (EmbeddedRun), by the same rule
+        CommandRun run = Cli.run("run", "--metrics-port", "0", trace.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains(", " + sumOfEpisodes(offline) + " episodes (" + incompleteOffline + " incomplete)"), run.out());
     }
 
     private static JsonNode projected(Path trace) throws Exception {
