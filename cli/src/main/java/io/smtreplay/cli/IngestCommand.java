@@ -97,13 +97,17 @@ public final class IngestCommand implements Callable<Integer> {
             boolean terminal = System.console() != null;
             for (int i = 0; i < files.size(); i++) {
                 String file = files.get(i);
-                // standard input cannot be read again: it is sent in transactions too, but not resumable
+                // standard input cannot be read again: it is sent in transactions too, but keeps no progress
                 boolean resumable = !file.equals("-");
-                String progressKey = resumable ? ProgressKey.of(Path.of(file), destination) : ProgressKey.unrepeatable();
+                String progressKey = resumable ? ProgressKey.of(Path.of(file), destination) : null;
                 ReadSummary s;
                 long delivered;
-                try (KafkaTracePublisher publisher = KafkaTracePublisher.open(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
-                        deliveryTimeout, topics.progressTopic, progressKey, batchSettings)) {
+                long marks;
+                try (KafkaTracePublisher publisher = resumable
+                        ? KafkaTracePublisher.open(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
+                                deliveryTimeout, topics.progressTopic, progressKey, batchSettings)
+                        : KafkaTracePublisher.openUnresumable(bootstrap, topics.topic, topics.dlqTopic, labels, metrics,
+                                deliveryTimeout, batchSettings)) {
                     delivered = publisher.delivered();
                     if (delivered > 0) {
                         err.printf("%s: resuming after the %d records an earlier run delivered (%s in %s)%n", file, delivered,
@@ -112,6 +116,7 @@ public final class IngestCommand implements Callable<Integer> {
                     try {
                         s = read(file, publisher, terminal);
                         publisher.endFile();
+                        marks = publisher.eventsLostMarks();
                     } catch (KafkaTracePublisher.UndeliveredException | WireProducer.DeliveryException e) {
                         WireProducer.DeliveryException d = e instanceof KafkaTracePublisher.UndeliveredException u ? u.delivery()
                                 : (WireProducer.DeliveryException) e;
@@ -123,8 +128,10 @@ public final class IngestCommand implements Callable<Integer> {
                 }
                 events += s.events();
                 refused += s.refused();
-                out.printf("%s: %d lines, %d events sent to %s, %d refused to %s%s%s%n", file, s.lines(), s.events(), topics.topic,
+                out.printf("%s: %d lines, %d events sent to %s, %d refused to %s%s%s%s%n", file, s.lines(), s.events(), topics.topic,
                         s.refused(), topics.dlqTopic, s.detectedFormat() == null ? "" : " (format " + s.detectedFormat().cliName() + ")",
+                        marks == 0 ? "" : "; " + marks + " events-lost mark(s) sent to " + topics.topic
+                                + " (one per vCPU thread last seen on a CPU that lost events)",
                         delivered > 0 ? "; the first " + delivered + " records were delivered by an earlier run" : "");
                 s.refusedByReason().forEach((r, n) -> out.printf("    %-20s %d%n", r.code(), n));
             }

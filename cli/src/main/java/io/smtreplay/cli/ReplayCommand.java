@@ -100,7 +100,7 @@ public final class ReplayCommand implements Callable<Integer> {
                 signal.phase("replaying; " + cut + " (results committed so far are on " + Topics.DEFAULT.speedups() + ")");
                 JobClient job = flink.submit(env);
                 err.printf("replay: %s job running on a local Flink cluster (%d slot(s)); metrics on http://localhost:%d/metrics%n",
-                        bounded ? "bounded" : "unbounded (until Ctrl-C)", settings.parallelism(), metricsPort);
+                        bounded ? "bounded" : "unbounded (until Ctrl-C)", settings.parallelism(), flink.metricsPort());
                 if (!bounded) {
                     ReplayJob.await(job);
                     return CliSupport.OK;

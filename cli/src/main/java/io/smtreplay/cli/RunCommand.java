@@ -55,6 +55,8 @@ public final class RunCommand implements Callable<Integer> {
         this.err = err;
     }
 
+    private static final String REPLAYING = "replaying; no results printed (they were not complete)";
+
     @Override
     public Integer call() throws Exception {
         boolean demo = files.isEmpty();
@@ -83,25 +85,27 @@ public final class RunCommand implements Callable<Integer> {
         try (SignalStop signal = SignalStop.watch(spec.qualifiedName(), "starting Kafka and Flink; no results printed", err);
              EmbeddedRun run = EmbeddedRun.start(settings.parallelism(), metricsPort, err)) {
             signal.phase("publishing the input; no results printed");
+            // the ingest line says the replay began: the phase changes before it is printed
             if (demo) {
                 SynthInput input = SynthInput.of(DemoSet.specs(demoDuration.toNanos()), settings.projector().profile());
                 run.publish(input, EmbeddedRun.batching(settings));
+                signal.phase(REPLAYING);
                 err.printf("ingest: %d events of the demo set (synthesized, %d ms of trace each); window %s ms%n",
                         input.events().size(), demoDuration.toMillis(), settings.window().toNanos() / 1e6);
             } else {
                 List<ReadSummary> read = publishFiles(run, EmbeddedRun.batching(settings));
+                signal.phase(REPLAYING);
                 err.printf("ingest: %d events from %d file(s), %d line(s) refused (on the dead-letter topic)%n",
                         read.stream().mapToLong(ReadSummary::events).sum(), files.size(),
                         read.stream().mapToLong(ReadSummary::refused).sum());
             }
-            signal.phase("replaying; no results printed (they were not complete)");
             List<AppSpeedup> results = run.replay(settings);
             if (!signal.printUnlessStopped(() -> EmbeddedRun.print(results, out))) {
                 return CliSupport.ERROR;
             }
             err.printf("done in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             if (serve) {
-                err.printf("serving http://localhost:%d/metrics until Ctrl-C%n", metricsPort);
+                err.printf("serving http://localhost:%d/metrics until Ctrl-C%n", run.metricsPort());
                 // Ctrl-C or SIGTERM ends the JVM here: nothing was cut short, so no stop line
                 new CountDownLatch(1).await();
             }

@@ -70,4 +70,22 @@ class CommandUsageTest {
         });
         assertTrue(run.out().contains("complete -F"), "a bash completion function");
     }
+
+    /** A run builds only the tree of the command it runs; what lists or describes every command gets them all. */
+    @org.junit.jupiter.api.Test
+    void aRunBuildsOnlyItsCommandsTree() {
+        assertEquals(List.of("stat"), List.copyOf(Smtreplay.commandLine(System.out, System.err,
+                Smtreplay.chosen("--verbose", "stat", "x.txt")).getSubcommands().keySet()));
+        assertEquals(null, Smtreplay.chosen("--help"));
+        assertEquals(null, Smtreplay.chosen("stta", "x.txt"));
+        assertEquals(null, Smtreplay.chosen("generate-completion"));
+        assertEquals(null, Smtreplay.chosen());
+        var help = Cli.run("--help");
+        assertEquals(0, help.code(), help.err());
+        Smtreplay.commandLine(System.out, System.err).getSubcommands().forEach((command, cl) -> assertTrue(
+                cl.getCommandSpec().usageMessage().hidden() || help.out().contains("  " + command + " "), command + " in\n" + help.out()));
+        var misspelt = Cli.run("stta");
+        assertEquals(2, misspelt.code());
+        assertTrue(misspelt.err().contains("Unmatched argument at index 0: 'stta' (see 'smtreplay --help')"), misspelt.err());
+    }
 }

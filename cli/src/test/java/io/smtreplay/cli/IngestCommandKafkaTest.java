@@ -151,4 +151,36 @@ class IngestCommandKafkaTest {
         assertEquals(2, Smtreplay.run(errStream, errStream, "ingest", "--host", "h", "x.txt"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--bootstrap"), err.toString(StandardCharsets.UTF_8));
     }
+
+    /**
+     * Standard input cannot be read again, so no run can resume it: its ingest keeps no progress,
+     * while a file's ingest to the same progress topic keeps exactly one record.
+     */
+    @Test
+    void standardInputLeavesNoProgressRecordAndAFileLeavesOne() throws Exception {
+        Path trace = SharedTraces.named("nested-vmx-dr6-l1-and-l0-views-annotated-lkml-2025.txt");
+        CollectingSink expected = new CollectingSink();
+        long lines = TraceFileReader.read(trace.toString(), expected).lines();
+        String[] options = {"--bootstrap", kafka.bootstrapServers(), "--host", "l0-a", "--app", "shop",
+                "--topic", "events-stdin", "--dlq-topic", "dlq-stdin", "--progress-topic", "progress-stdin"};
+        assertEquals(0, Cli.run("ingest", Cli.with(trace.toString(), options)).code());
+        assertEquals(1, CommittedTopic.records(kafka.bootstrapServers(), "progress-stdin").size(), "a file's progress");
+
+        java.io.InputStream stdin = System.in;
+        try {
+            for (int run = 1; run <= 2; run++) {
+                System.setIn(java.nio.file.Files.newInputStream(trace));
+                io.smtreplay.ingest.testing.CommandRun ingest = Cli.run("ingest", Cli.with("-", options));
+                assertEquals(0, ingest.code(), ingest.err());
+                assertTrue(ingest.out().contains("-: " + lines + " lines, " + expected.events.size() + " events sent"),
+                        ingest.out());
+            }
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(3 * expected.events.size(), CommittedTopic.records(kafka.bootstrapServers(), "events-stdin").stream()
+                .mapToInt(r -> ExitEventBatches.eventsOf(r.value()).size()).sum(), "every run delivered");
+        assertEquals(1, CommittedTopic.records(kafka.bootstrapServers(), "progress-stdin").size(),
+                "standard input keeps no progress");
+    }
 }

@@ -18,10 +18,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code run} and {@code replay} in their own JVM, as a user starts them (issue 11, items 10 and
@@ -69,26 +73,11 @@ class StopsOnSignalTest {
             assertEquals(0, run.awaitExit(START), run.err());
             String out = run.out();
             assertTrue(out.contains("app synthetic-cpuid-loop"), out);
+            assertTrue(Pattern.compile("^flink: .*; metrics on http://localhost:[1-9]\\d*/metrics ", Pattern.MULTILINE)
+                    .matcher(run.err()).find(), "--metrics-port 0: the port picked is said\n" + run.err());
             for (String line : out.lines().toList()) {
                 assertTrue(line.isBlank() || line.startsWith("app ") || line.startsWith("  "), "not a result line on stdout: " + line);
             }
-            assertEquals(List.of(), run.leftInTmp());
-        } finally {
-            run.kill();
-        }
-    }
-
-    @Test
-    void sigtermWhileRunReplaysStopsItWithOneLineAndLeavesNothing(@TempDir Path work) throws Exception {
-        // ≈ 1.4 M events: the replay takes far longer than the second before the signal
-        ChildJvm run = ChildJvm.start(work, "run", "--demo-duration", "500ms", "--metrics-port", "0");
-        try {
-            run.awaitErrLine("ingest: ", START);
-            Thread.sleep(1000);
-            run.signal("TERM");
-            assertEquals(143, run.awaitExit(STOP), run.err());
-            assertStoppedWithOneLine(run, "smtreplay run: stopped by SIGTERM while replaying; no results printed (they were not complete)");
-            assertEquals("", run.out(), "no results after a stop");
             assertEquals(List.of(), run.leftInTmp());
         } finally {
             run.kill();
@@ -110,21 +99,35 @@ class StopsOnSignalTest {
         }
     }
 
-    @Test
-    void ctrlCEndsAnUnboundedReplayWithOneLineAndLeavesNothing(@TempDir Path work) throws Exception {
-        ChildJvm replay = ChildJvm.start(work, "replay", "--bootstrap", broker.bootstrapServers(),
-                "--group", "unbounded", "--window", "5ms", "--out-of-orderness", "1ms", "--metrics-port", "0");
+    /**
+     * What each signal stops: SIGTERM a {@code run} (≈ 1.4 M demo events, so it is still
+     * replaying), Ctrl-C an unbounded {@code replay}; each once it said it is replaying.
+     */
+    static Stream<Arguments> signalled() {
+        return Stream.of(
+                Arguments.of("TERM", 143, List.of("run", "--demo-duration", "500ms", "--metrics-port", "0"),
+                        "ingest: ", "smtreplay run: stopped by SIGTERM while replaying; no results printed (they were not complete)"),
+                Arguments.of("INT", 130, List.of("replay", "--bootstrap", broker.bootstrapServers(), "--group", "unbounded",
+                                "--window", "5ms", "--out-of-orderness", "1ms", "--metrics-port", "0"),
+                        "replay: unbounded (until Ctrl-C) job running",
+                        "smtreplay replay: stopped by SIGINT while replaying; windows still open were not written (results "
+                                + "committed so far are on " + Topics.DEFAULT.speedups() + ")"));
+    }
+
+    @ParameterizedTest(name = "SIG{0} stops {2}")
+    @MethodSource("signalled")
+    void aSignalWhileReplayingStopsItWithOneLineAndLeavesNothing(String signal, int exitCode, List<String> args, String replaying,
+                                                                 String stopLine, @TempDir Path work) throws Exception {
+        ChildJvm child = ChildJvm.start(work, args.toArray(String[]::new));
         try {
-            replay.awaitErrLine("replay: unbounded (until Ctrl-C) job running", START);
-            Thread.sleep(2000);
-            replay.signal("INT");
-            assertEquals(130, replay.awaitExit(STOP), replay.err());
-            assertStoppedWithOneLine(replay, "smtreplay replay: stopped by SIGINT while replaying; windows still open were not "
-                    + "written (results committed so far are on " + Topics.DEFAULT.speedups() + ")");
-            assertEquals("", replay.out());
-            assertEquals(List.of(), replay.leftInTmp());
+            child.awaitErrLine(replaying, START);
+            child.signal(signal);
+            assertEquals(exitCode, child.awaitExit(STOP), child.err());
+            assertStoppedWithOneLine(child, stopLine);
+            assertEquals("", child.out(), "no results after a stop");
+            assertEquals(List.of(), child.leftInTmp());
         } finally {
-            replay.kill();
+            child.kill();
         }
     }
 

@@ -9,7 +9,8 @@ import java.io.IOException;
 
 /**
  * Ingest counters for Prometheus (client 1.x, which does not clash with the simpleclient Flink
- * bundles): events published, lines refused by reason, send failures. Served on
+ * bundles): events published, lines refused by reason,
+ * events-lost marks published, send failures. Served on
  * {@code /metrics} only when a port is given.
  */
 public final class IngestMetrics implements AutoCloseable {
@@ -18,6 +19,9 @@ public final class IngestMetrics implements AutoCloseable {
             .help("trace events published to Kafka").labelNames("host", "app").register(registry);
     private final Counter refused = Counter.builder().name("smtreplay_ingest_refused_lines_total")
             .help("trace lines refused and sent to the dead-letter topic").labelNames("host", "app", "reason").register(registry);
+    private final Counter eventsLostMarks = Counter.builder().name("smtreplay_ingest_events_lost_marks_total")
+            .help("EVENTS_LOST marks published for lost-event lines (one per vCPU thread last seen on the CPU that lost events)")
+            .labelNames("host", "app").register(registry);
     private final Counter sendErrors = Counter.builder().name("smtreplay_ingest_send_errors_total")
             .help("records Kafka did not acknowledge").register(registry);
     private HTTPServer server;
@@ -34,6 +38,10 @@ public final class IngestMetrics implements AutoCloseable {
 
     public void refused(Labels labels, String reason) {
         refused.labelValues(labels.host(), labels.app(), reason).inc();
+    }
+
+    public void eventsLostMarks(Labels labels, long n) {
+        eventsLostMarks.labelValues(labels.host(), labels.app()).inc(n);
     }
 
     public void sendErrors(long n) {

@@ -1,5 +1,6 @@
 package io.smtreplay.ingest;
 
+import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.kafka.ExitEventBatcher;
 import io.smtreplay.kafka.TopicAdmin;
@@ -27,6 +28,10 @@ import java.time.Duration;
  * committed is exactly a prefix of the file and its length; a later run of the same file to the
  * same place reads that count and sends only the rest, so a {@code read_committed} reader (the
  * replay job) sees every record once.
+ *
+ * <p>A lost-event line also puts {@link EventsLostMarks} on the events topic, in the transaction
+ * of the line itself (a transaction ends only before a record of the file, never between a line
+ * and its marks), so the job closes the open episodes of that CPU's vCPUs as the offline projector does.
  */
 public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable {
     private final TransactionalSender sender;
@@ -36,7 +41,9 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
     private final IngestMetrics metrics;
     private final ExitEventBatcher batcher;
     private final WireCodec<RejectedLine> rejects = WireCodec.rejectedLines();
+    private final EventsLostMarks lostMarks = new EventsLostMarks();
     private long failuresCounted;
+    private long marksSent;
 
     /** Records per transaction: a commit costs a round trip per partition; a failure re-sends at most this many. */
     public static final int RECORDS_PER_TRANSACTION = 20_000;
@@ -55,6 +62,18 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
                                            ExitEventBatcher.BatchSettings batching)
             throws TopicAdmin.BrokerUnreachableException, InterruptedException {
         return new KafkaTracePublisher(TransactionalSender.open(bootstrap, deliveryTimeout, progressTopic, progressKey),
+                topic, dlqTopic, labels, metrics, batching);
+    }
+
+    /**
+     * A publisher of an input that cannot be read again (standard input): sent in transactions all
+     * the same, but with no progress kept, since no later run could resume it.
+     */
+    public static KafkaTracePublisher openUnresumable(String bootstrap, String topic, String dlqTopic, Labels labels,
+                                                      IngestMetrics metrics, Duration deliveryTimeout,
+                                                      ExitEventBatcher.BatchSettings batching)
+            throws TopicAdmin.BrokerUnreachableException {
+        return new KafkaTracePublisher(TransactionalSender.openUnresumable(bootstrap, deliveryTimeout),
                 topic, dlqTopic, labels, metrics, batching);
     }
 
@@ -93,12 +112,13 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
 
     @Override
     public void onEvent(ParsedEvent event) {
+        lostMarks.seen(event.event()); // also for an event delivered before: a later mark needs its CPU
         if (deliveredBefore()) {
             return;
         }
         batcher.add(ExitEventMapping.toAvro(event, labels));
         metrics.event(labels);
-        countSent();
+        inTransaction++;
     }
 
     @Override
@@ -108,34 +128,42 @@ public final class KafkaTracePublisher implements TraceRecordSink, AutoCloseable
         }
         sender.send(dlqTopic, utf8(refused.source()), rejects.encode(ExitEventMapping.toAvro(refused, labels)));
         metrics.refused(labels, refused.reason().code());
-        countSent();
+        inTransaction++;
     }
 
-    /** Counts a record of the file; true when an earlier run delivered it. */
+    /** Called right after the lost-event line went through {@link #onRefused}: its marks, unless an earlier run sent them. */
+    @Override
+    public void onEventsLost(EventsLost lost) {
+        if (position <= delivered) {
+            return;
+        }
+        int marks = lostMarks.marks(lost, tid -> labels, batcher::add);
+        marksSent += marks;
+        metrics.eventsLostMarks(labels, marks);
+        inTransaction += marks;
+    }
+
+    /** Events-lost marks this input sent to the events topic. */
+    public long eventsLostMarks() {
+        return marksSent;
+    }
+
+    /**
+     * Counts a record of the file; true when an earlier run delivered it. A full transaction is
+     * committed here, before the next record, so what follows a record (a lost-event line's marks)
+     * is in its transaction.
+     */
     private boolean deliveredBefore() {
-        if (++position <= delivered) {
-            return true;
-        }
-        if (sender.failed() > 0) {
-            // stop at the first failure: sending on would only queue records behind a dead broker,
-            // each send blocking up to the delivery timeout, and be aborted with the transaction
+        // stop at the first failure too: sending on would only queue records behind a dead broker,
+        // each send blocking up to the delivery timeout, and be aborted with the transaction
+        if (inTransaction >= RECORDS_PER_TRANSACTION || sender.failed() > 0) {
             try {
                 commit();
             } catch (WireProducer.DeliveryException e) {
                 throw new UndeliveredException(e);
             }
         }
-        return false;
-    }
-
-    private void countSent() {
-        if (++inTransaction >= RECORDS_PER_TRANSACTION) {
-            try {
-                commit();
-            } catch (WireProducer.DeliveryException e) {
-                throw new UndeliveredException(e);
-            }
-        }
+        return ++position <= delivered;
     }
 
     private void commit() throws WireProducer.DeliveryException {

@@ -27,11 +27,6 @@ public final class ProgressKey {
         return "ingest/" + hash(identity);
     }
 
-    /** A key of its own for an input that cannot be read again (standard input): never resumed. */
-    public static String unrepeatable() {
-        return "ingest/stdin-" + java.util.UUID.randomUUID();
-    }
-
     private static String hash(String identity) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));

@@ -21,11 +21,13 @@ class IngestMetricsTest {
             metrics.event(labels);
             metrics.event(labels);
             metrics.refused(labels, "annotation");
+            metrics.eventsLostMarks(labels, 3);
             String body = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(body.contains("smtreplay_ingest_events_total{app=\"shop\",host=\"l0-a\"} 2.0"), body);
             assertTrue(body.contains("smtreplay_ingest_refused_lines_total{app=\"shop\",host=\"l0-a\",reason=\"annotation\"} 1.0"), body);
+            assertTrue(body.contains("smtreplay_ingest_events_lost_marks_total{app=\"shop\",host=\"l0-a\"} 3.0"), body);
         }
     }
 }

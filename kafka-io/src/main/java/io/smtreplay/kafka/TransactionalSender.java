@@ -26,6 +26,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Used by the agent (key {@code agent/<host>}, progress its spool position) and by
  * {@code ingest} (key {@code ingest/<file and destination>}, progress the file's record count).
+ * An input that cannot be read again (standard input) cannot resume: its sender
+ * ({@link #openUnresumable}) commits in transactions too but writes no progress, which would only
+ * pile up in the compacted topic under keys nobody reads again.
  */
 public final class TransactionalSender implements AutoCloseable {
     /** The default progress topic of every smtreplay sender. */
@@ -33,9 +36,12 @@ public final class TransactionalSender implements AutoCloseable {
 
     private final WireProducer producer;
     private final String progressTopic;
+    /** null: an unresumable sender, no progress written. */
     private final byte[] progressKey;
     private final String committedProgress;
     private boolean inTransaction;
+    /** Why a commit failed, once one did: Kafka's producer is then in its error state for good. */
+    private String failedCommit;
 
     private TransactionalSender(WireProducer producer, String progressTopic, byte[] progressKey, String committedProgress) {
         this.producer = producer;
@@ -72,13 +78,35 @@ public final class TransactionalSender implements AutoCloseable {
         }
     }
 
-    /** The progress committed last under this sender's key, or null if none ever was. */
+    /**
+     * A sender whose input cannot be read again: a transactional id of its own (nothing to fence),
+     * no progress read or written; {@link #commit} commits the records alone.
+     *
+     * @throws TopicAdmin.BrokerUnreachableException when Kafka does not take the transactional id
+     */
+    public static TransactionalSender openUnresumable(String bootstrap, Duration deliveryTimeout)
+            throws TopicAdmin.BrokerUnreachableException {
+        String id = "smtreplay-unresumable-" + UUID.randomUUID();
+        try {
+            return new TransactionalSender(WireProducer.transactional(bootstrap, deliveryTimeout, id), null, null, null);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new TopicAdmin.BrokerUnreachableException("Kafka at " + bootstrap + " did not take a transactional id: "
+                    + e.getMessage());
+        }
+    }
+
+    /** The progress committed last under this sender's key, or null if none ever was (always, for an unresumable one). */
     public String committedProgress() {
         return committedProgress;
     }
 
-    /** Sends one record in the current transaction (opened by the first send after a commit). */
+    /**
+     * Sends one record in the current transaction (opened by the first send after a commit).
+     *
+     * @throws IllegalStateException after a failed {@link #commit}: only a new sender can send
+     */
     public void send(String topic, byte[] key, byte[] value) {
+        requireNoFailedCommit();
         if (!inTransaction) {
             producer.beginTransaction();
             inTransaction = true;
@@ -96,16 +124,39 @@ public final class TransactionalSender implements AutoCloseable {
     }
 
     /**
-     * Writes {@code progress} and commits it with every record sent since the last commit.
+     * Writes {@code progress} (unless unresumable) and commits it with every record sent since the last commit.
      *
      * @throws WireProducer.DeliveryException when the transaction did not commit: none of it is
      *     visible, and {@link #committedProgress()} of a new sender says where to resume (a commit
-     *     whose answer was lost may have gone through)
+     *     whose answer was lost may have gone through). This sender is then done: every later
+     *     send or commit throws {@link IllegalStateException} at once
      */
     public void commit(String progress) throws WireProducer.DeliveryException {
-        send(progressTopic, progressKey, progress.getBytes(StandardCharsets.UTF_8));
+        requireNoFailedCommit();
+        if (progressKey != null) {
+            send(progressTopic, progressKey, progress.getBytes(StandardCharsets.UTF_8));
+        } else if (!inTransaction) {
+            return; // nothing sent, nothing to commit
+        }
         inTransaction = false;
-        producer.commitTransaction();
+        try {
+            producer.commitTransaction();
+        } catch (WireProducer.DeliveryException e) {
+            failedCommit = e.getMessage();
+            throw e;
+        }
+    }
+
+    /**
+     * A failed commit leaves Kafka's producer in its error state (and the failure counted): it
+     * would fail every later transaction with a stale cause, or throw from deep inside the client.
+     * Say so at once instead.
+     */
+    private void requireNoFailedCommit() {
+        if (failedCommit != null) {
+            throw new IllegalStateException("a commit of this sender failed (" + failedCommit
+                    + "); open a new sender, which resumes after the last committed progress");
+        }
     }
 
     @Override

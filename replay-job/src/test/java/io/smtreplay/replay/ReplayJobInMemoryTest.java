@@ -10,6 +10,7 @@ import io.smtreplay.projection.Projector;
 import io.smtreplay.replay.function.RefusalCounts;
 import io.smtreplay.replay.testing.CollectingSink;
 import io.smtreplay.replay.testing.OfflineProjection;
+import io.smtreplay.replay.testing.TestCluster;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.SourceRecord;
 import io.smtreplay.schemas.AppSpeedup;
@@ -32,10 +33,10 @@ import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.connector.datagen.functions.FromElementsGeneratorFunction;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,10 +49,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReplayJobInMemoryTest {
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .build());
+    @Order(1)
+    static final TestCluster.Folder FILES = TestCluster.folder("smtreplay-test-in-memory-");
+    @RegisterExtension
+    @Order(2)
+    static final MiniClusterExtension FLINK = TestCluster.miniCluster(FILES, 2);
+
+    /** The cluster's files are in the test's folder, none in the shared temporary directory (a jar-upload folder was). */
+    @Test
+    void theClustersFilesAreInTheTestsFolder() {
+        assertTrue(java.nio.file.Files.isDirectory(FILES.path().resolve("web-upload")), "the REST server's upload folder");
+    }
 
     private static final CostProfile PROFILE = CostProfiles.defaultProfile();
     private static final List<SynthSpec> SPECS = List.of(

@@ -18,6 +18,7 @@ import io.smtreplay.ingest.SynthInput;
 import io.smtreplay.kafka.CommittedTopic;
 import io.smtreplay.replay.testing.CorruptMessages;
 import io.smtreplay.replay.testing.OfflineProjection;
+import io.smtreplay.replay.testing.TestCluster;
 import io.smtreplay.replay.wire.ExitEventRecordDeserializer;
 import io.smtreplay.replay.wire.KafkaEndpoints;
 import io.smtreplay.replay.wire.SourceRecord;
@@ -39,8 +40,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -51,18 +50,17 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -73,14 +71,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StreamingReplayTest {
 
-    private static final Path CHECKPOINTS = tempDir("smtreplay-test-checkpoints-");
-
     @RegisterExtension
-    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-            .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(2)
-            .setConfiguration(clusterConfig())
-            .build());
+    @Order(1)
+    static final TestCluster.Folder FILES = TestCluster.folder("smtreplay-test-streaming-");
+    @RegisterExtension
+    @Order(2)
+    static final MiniClusterExtension FLINK = TestCluster.miniCluster(FILES, 2);
 
     private static final Duration WINDOW = Duration.ofMillis(2);
     private static final Duration BOUND = Duration.ofNanos(200_000);
@@ -113,7 +109,6 @@ class StreamingReplayTest {
         if (kafka != null) {
             kafka.close();
         }
-        InProcessKafka.deleteTree(CHECKPOINTS);
     }
 
     @Test
@@ -378,24 +373,5 @@ class StreamingReplayTest {
 
     private static String get(HttpClient http, String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    // ---- cluster ----
-
-    private static Configuration clusterConfig() {
-        Configuration config = new Configuration();
-        config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, CHECKPOINTS.toUri().toString());
-        // as the local runner does: no /tmp/flink-web-upload left behind
-        config.set(org.apache.flink.configuration.WebOptions.UPLOAD_DIR, CHECKPOINTS.resolve("web-upload").toString());
-        return config;
-    }
-
-    private static Path tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -42,7 +42,6 @@ public final class ExitEventBatches {
             int r = b.getReasonIndex().get(i);
             BatchExitReason reason = r < 0 ? null : b.getReasons().get(r);
             int comm = b.getCommIndex().get(i);
-            BatchNestedEntry nested = b.getNestedEntry().get(i);
             out.add(ExitEvent.newBuilder()
                     .setHost(b.getHost()).setVm(b.getVm()).setApp(b.getApp()).setThreadId(b.getThreadId())
                     .setComm(comm < 0 ? null : strings.get(comm))
@@ -57,10 +56,7 @@ public final class ExitEventBatches {
                     .setExitReasonKnown(reason == null || reason.getKnown())
                     .setGuestRip(b.getGuestRip().get(i)).setInfo1(b.getInfo1().get(i)).setInfo2(b.getInfo2().get(i))
                     .setIntrInfo(b.getIntrInfo().get(i)).setErrorCode(b.getErrorCode().get(i))
-                    .setNestedEntry(nested == null ? null : NestedEntryFields.newBuilder().setRip(nested.getRip())
-                            .setVmcb(nested.getVmcb()).setNestedRip(nested.getNestedRip()).setIntCtl(nested.getIntCtl())
-                            .setEventInj(nested.getEventInj()).setTdpEnabled(nested.getTdpEnabled())
-                            .setGuestPgd(nested.getGuestPgd()).build())
+                    .setNestedEntry(NestedEntries.fromBatchColumn(b.getNestedEntry().get(i)))
                     .setPayload(b.getPayload().get(i))
                     .setSource(b.getSource()).setSequence(sequence).setLineNumber(line)
                     .setWokenThread(b.getWokenThread() == null ? null : b.getWokenThread().get(i))

@@ -7,7 +7,6 @@ import io.smtreplay.trace.RefusedLine;
 import io.smtreplay.trace.EventKind;
 import io.smtreplay.trace.ExitReason;
 import io.smtreplay.trace.Isa;
-import io.smtreplay.trace.NestedEntry;
 import io.smtreplay.trace.TraceEvent;
 
 /**
@@ -23,7 +22,6 @@ public final class ExitEventMapping {
     public static ExitEvent toAvro(ParsedEvent parsed, Labels labels) {
         TraceEvent e = parsed.event();
         ExitReason reason = e.reason();
-        NestedEntry n = e.nestedEntry();
         // the record's own setters, not its Builder: the Builder validates every field and looks up
         // defaults on each build(), 28 % of the agent's CPU samples (BENCHMARKS.md, issue 12)
         ExitEvent a = new ExitEvent();
@@ -47,11 +45,7 @@ public final class ExitEventMapping {
         a.setInfo2(e.info2());
         a.setIntrInfo(e.intrInfo());
         a.setErrorCode(e.errorCode());
-        a.setNestedEntry(n == null ? null : NestedEntryFields.newBuilder()
-                .setRip(n.rip()).setVmcb(n.vmcb()).setNestedRip(n.nestedRip())
-                .setIntCtl(n.intCtl()).setEventInj(n.eventInj())
-                .setTdpEnabled(n.tdpEnabled()).setGuestPgd(n.guestPgd())
-                .build());
+        a.setNestedEntry(NestedEntries.toWire(e.nestedEntry()));
         a.setPayload(e.payload());
         a.setSource(parsed.source());
         a.setSequence(parsed.sequence());
@@ -94,7 +88,6 @@ public final class ExitEventMapping {
             reason = new ExitReason(isa, a.getExitReasonCode() == null ? -1 : a.getExitReasonCode(),
                     a.getExitReasonName(), a.getExitReasonFlags(), a.getExitReasonKnown());
         }
-        NestedEntryFields n = a.getNestedEntry();
         return TraceEvent.builder(a.getTracepoint())
                 .timestampNs(a.getTimestampNs() == null ? TraceEvent.NO_TIMESTAMP : a.getTimestampNs())
                 .tid(a.getThreadId())
@@ -109,8 +102,7 @@ public final class ExitEventMapping {
                 .info2(a.getInfo2())
                 .intrInfo(a.getIntrInfo())
                 .errorCode(a.getErrorCode())
-                .nestedEntry(n == null ? null : new NestedEntry(n.getRip(), n.getVmcb(), n.getNestedRip(),
-                        n.getIntCtl(), n.getEventInj(), n.getTdpEnabled(), n.getGuestPgd()))
+                .nestedEntry(NestedEntries.toModel(a.getNestedEntry()))
                 .payload(a.getPayload())
                 .wokenThread(a.getWokenThread())
                 .build();

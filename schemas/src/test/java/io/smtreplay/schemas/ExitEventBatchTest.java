@@ -167,6 +167,59 @@ class ExitEventBatchTest {
         assertEquals(WireCodecTest.sampleExit().getVm(), columns.vm());
     }
 
+    /**
+     * The hand decoder ({@link ExitBatchColumns#read}) reads the body in the order and with the
+     * types it was written for, unchecked: a batch written by Avro's own generic writer from the
+     * schema, with every field a distinct value, must give every column. A reordered or retyped
+     * field of the {@code .avsc} fails here.
+     */
+    @Test
+    void theHandDecoderReadsWhatAvrosGenericWriterWrites() throws IOException {
+        Schema schema = ExitEventBatch.getClassSchema();
+        Schema reasonSchema = schema.getField("reasons").schema().getElementType();
+        Schema nestedSchema = schema.getField("nestedEntry").schema().getElementType().getTypes().get(1);
+        GenericRecord nested = new org.apache.avro.generic.GenericRecordBuilder(nestedSchema).set("rip", 101L).set("vmcb", 102L)
+                .set("nestedRip", 103L).set("intCtl", 104L).set("eventInj", 105L).set("tdpEnabled", true).set("guestPgd", 106L)
+                .build();
+        GenericRecord batch = new org.apache.avro.generic.GenericRecordBuilder(schema)
+                .set("host", "host-1").set("threadId", 2002).set("minTimestampNs", 3_000_000_003L).set("count", 2)
+                .set("vm", "vm-4").set("app", "app-5").set("source", "source-6")
+                .set("strings", List.of("EXIT", "VMX", "NESTED_VMEXIT", "SVM", "kvm_exit", "CPU 0/KVM"))
+                .set("reasons", List.of(
+                        new org.apache.avro.generic.GenericRecordBuilder(reasonSchema).set("name", "CPUID").set("code", 10L)
+                                .set("flags", 0x20L).set("known", true).build(),
+                        new org.apache.avro.generic.GenericRecordBuilder(reasonSchema).set("name", "MYSTERY").set("code", null)
+                                .set("flags", 7L).set("known", false).build()))
+                .set("timestampDeltaNs", List.of(11L, 13L)).set("sequenceDelta", List.of(17L, 19L))
+                .set("kindIndex", List.of(0, 2)).set("isaIndex", List.of(1, 3)).set("reasonIndex", List.of(1, 0))
+                .set("nestedEntry", java.util.Arrays.asList(null, nested))
+                .set("lineNumberDelta", List.of(23L, 29L)).set("tracepointIndex", List.of(4, 4)).set("commIndex", List.of(5, 5))
+                .set("pcpu", List.of(31, 37)).set("vcpu", List.of(41, 43)).set("guestRip", List.of(47L, 53L))
+                .set("info1", List.of(59L, 61L)).set("info2", List.of(67L, 71L)).set("intrInfo", List.of(73L, 79L))
+                .set("errorCode", List.of(83L, 89L)).set("payload", List.of("p-0", "p-1")).set("wokenThread", List.of(97, 98))
+                .build();
+
+        ExitBatchColumns columns = new ExitBatchColumns(WireCodec.exitEventBatches()).read(encodeGeneric(schema, batch));
+
+        assertEquals("host-1", columns.host());
+        assertEquals(2002, columns.threadId());
+        assertEquals(3_000_000_003L, columns.minTimestampNs());
+        assertEquals(2, columns.count());
+        assertEquals("app-5", columns.app());
+        assertEquals(List.of(3_000_000_014L, 3_000_000_027L), List.of(columns.timestampNs(0), columns.timestampNs(1)));
+        assertEquals(List.of(17L, 36L), List.of(columns.sequence(0), columns.sequence(1)));
+        assertEquals(List.of(io.smtreplay.trace.EventKind.EXIT, io.smtreplay.trace.EventKind.NESTED_VMEXIT),
+                List.of(columns.kind(0), columns.kind(1)));
+        assertEquals(new io.smtreplay.trace.ExitReason(io.smtreplay.trace.Isa.VMX, -1, "MYSTERY", 7, false), columns.reason(0));
+        assertEquals(new io.smtreplay.trace.ExitReason(io.smtreplay.trace.Isa.SVM, 10, "CPUID", 0x20, true), columns.reason(1));
+        assertEquals(List.of(false, true), List.of(columns.hasNestedEntry(0), columns.hasNestedEntry(1)));
+        assertEquals(102L, columns.nestedVmcb(1));
+        assertEquals("vm-4", columns.vm());
+        assertEquals(List.of("kvm_exit", "kvm_exit"), List.of(columns.tracepoint(0), columns.tracepoint(1)));
+        assertEquals(List.of(31, 37), List.of(columns.pcpu(0), columns.pcpu(1)));
+        assertEquals(List.of(41, 43), List.of(columns.vcpu(0), columns.vcpu(1)));
+    }
+
     /** The agent's events-lost mark keeps its kind through a batch: the job closes the open episode on it. */
     @Test
     void anEventsLostMarkIsKnownInTheColumns() {

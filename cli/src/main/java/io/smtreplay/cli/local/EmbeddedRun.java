@@ -1,6 +1,8 @@
 package io.smtreplay.cli.local;
 
+import io.smtreplay.ingest.EventsLostMarks;
 import io.smtreplay.ingest.SynthInput;
+import io.smtreplay.ingest.parse.EventsLost;
 import io.smtreplay.ingest.parse.ParallelTraceReader;
 import io.smtreplay.ingest.parse.TraceRecordSink;
 import io.smtreplay.ingest.parse.ReadSummary;
@@ -58,7 +60,7 @@ public final class EmbeddedRun implements AutoCloseable {
             log.printf("kafka: in-process broker on %s (%.1f s)%n", kafka.bootstrapServers(), seconds(t0));
             LocalFlink flink = LocalFlink.startIn(folder, parallelism, metricsPort);
             log.printf("flink: local MiniCluster, %d slot(s); metrics on http://localhost:%d/metrics (%.1f s)%n",
-                    parallelism, metricsPort, seconds(t0));
+                    parallelism, flink.metricsPort(), seconds(t0));
             return new EmbeddedRun(folder, kafka, flink, log);
         } catch (Exception | Error e) {
             folder.close();
@@ -68,6 +70,11 @@ public final class EmbeddedRun implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** The port {@code /metrics} is served on (the free one picked, for port 0). */
+    public int metricsPort() {
+        return flink.metricsPort();
     }
 
     /**
@@ -81,7 +88,8 @@ public final class EmbeddedRun implements AutoCloseable {
 
     /**
      * Publishes trace files, streamed and merged in time order (each file its own host, its app
-     * by {@link Labels#appOfFile}), refused lines to the dead-letter topic.
+     * by {@link Labels#appOfFile}), refused lines to the dead-letter topic, lost-event lines'
+     * {@link EventsLostMarks} to the events topic as {@code ingest} sends them.
      */
     public List<ReadSummary> publishFiles(List<Path> files, ExitEventBatcher.BatchSettings batching)
             throws IOException, InterruptedException {
@@ -90,10 +98,17 @@ public final class EmbeddedRun implements AutoCloseable {
                     file -> new TraceRecordSink() {
                         private final Labels labels = new Labels(Path.of(file).getFileName().toString(), null,
                                 Labels.appOfFile(file));
+                        private final EventsLostMarks lostMarks = new EventsLostMarks();
 
                         @Override
                         public void onEvent(ParsedEvent event) {
                             producer.publish(ExitEventMapping.toAvro(event, labels));
+                            lostMarks.seen(event.event());
+                        }
+
+                        @Override
+                        public void onEventsLost(EventsLost lost) {
+                            lostMarks.marks(lost, tid -> labels, producer::publish);
                         }
 
                         @Override

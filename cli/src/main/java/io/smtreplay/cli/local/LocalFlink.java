@@ -22,9 +22,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class LocalFlink implements AutoCloseable {
 
     private final MiniCluster cluster;
+    private final int metricsPort;
 
-    private LocalFlink(MiniCluster cluster) {
+    private LocalFlink(MiniCluster cluster, int metricsPort) {
         this.cluster = cluster;
+        this.metricsPort = metricsPort;
     }
 
     /** Flink's configuration of the reporter, as in a flink-conf / config.yaml. */
@@ -41,6 +43,8 @@ public final class LocalFlink implements AutoCloseable {
      */
     public static LocalFlink startIn(RunFolder folder, int slots, int metricsPort) throws Exception {
         Configuration config = reporterConfiguration(metricsPort);
+        String reporter = java.util.UUID.randomUUID().toString();
+        config.setString("metrics.reporter.prom." + SmtreplayPrometheusReporter.INSTANCE, reporter);
         // the web endpoint is not needed, and 8081 may be taken
         config.set(RestOptions.BIND_PORT, "0");
         // small machine: the default managed memory (for RocksDB/batch) is unused by this job
@@ -57,7 +61,14 @@ public final class LocalFlink implements AutoCloseable {
             cluster.close();
             throw e;
         }
-        return folder.own(new LocalFlink(cluster));
+        // the reporter opened with the cluster's metric registry: the port it bound (port 0: a free one)
+        int bound = SmtreplayPrometheusReporter.boundPort(reporter);
+        return folder.own(new LocalFlink(cluster, bound < 0 ? metricsPort : bound));
+    }
+
+    /** The port {@code /metrics} is served on: the one asked for, or the free one picked for 0. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     /** Runs the job {@code env} describes on this cluster until it ends. */

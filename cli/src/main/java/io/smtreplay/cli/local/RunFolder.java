@@ -6,10 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import org.apache.flink.configuration.CheckpointingOptions;
+import io.smtreplay.replay.LocalClusterFiles;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.CoreOptions;
-import org.apache.flink.configuration.WebOptions;
 
 /**
  * One temporary folder for everything a local run or replay writes: Flink's temporary
@@ -51,18 +49,9 @@ public final class RunFolder implements AutoCloseable {
         return resource;
     }
 
-    /**
-     * Flink's options that put its files here: temporary directories, filesystem checkpoints
-     * (pending events make checkpoints larger than the JobManager-memory storage's 5 MB) and the
-     * REST server's jar-upload folder (created even unused, by default /tmp/flink-web-upload).
-     */
+    /** Flink's options that put its files here ({@link LocalClusterFiles}). */
     public Configuration flinkConfiguration() {
-        Configuration config = new Configuration();
-        config.set(CoreOptions.TMP_DIRS, dir.resolve("flink-tmp").toString());
-        config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.resolve("checkpoints").toUri().toString());
-        config.set(WebOptions.UPLOAD_DIR, dir.resolve("web-upload").toString());
-        return config;
+        return LocalClusterFiles.in(dir);
     }
 
     /**

@@ -34,6 +34,10 @@ public final class RecordView {
         return row.threadId();
     }
 
+    public EventKind kind() {
+        return kind;
+    }
+
     /** The whole event (what the text parsers give for the same record). */
     public ParsedEvent toParsedEvent() {
         return new ParsedEvent(source, lineNumber, sequence, toTraceEvent());

@@ -117,6 +117,25 @@ final class PayloadFields {
         return i < 0 || valueEnd[i] == valueStart[i] ? null : tokens[valueStart[i]];
     }
 
+    /**
+     * The other form of fields, the kernel's {@code key=value} tokens ({@code sched_*}'s
+     * TP_printk): the leading digits of the first token that starts with {@code key=}, "" when it
+     * has none, null when no token does.
+     */
+    static String assignedDigits(String[] tokens, int from, String key) {
+        String prefix = key + "=";
+        for (int i = from; i < tokens.length; i++) {
+            if (tokens[i].startsWith(prefix)) {
+                int end = prefix.length();
+                while (end < tokens[i].length() && Character.isDigit(tokens[i].charAt(end))) {
+                    end++;
+                }
+                return tokens[i].substring(prefix.length(), end);
+            }
+        }
+        return null;
+    }
+
     boolean lastIsKey() {
         return lastIsKey;
     }

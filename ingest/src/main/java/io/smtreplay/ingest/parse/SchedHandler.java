@@ -44,10 +44,9 @@ final class SchedHandler implements TracepointHandler {
 
     @Override
     public void decode(String[] tokens, TraceEvent.Builder event, IsaContext isa) throws MalformedPayloadException {
-        String payload = String.join(" ", tokens);
-        event.wokenThread(wokenThread(payload));
+        event.wokenThread(wokenThread(tokens));
         if (isSwitch && !event.hasThread()) {
-            event.tid(switchedOutThread(payload));
+            event.tid(switchedOutThread(tokens));
         }
         event.isa(isa.current());
     }
@@ -57,40 +56,37 @@ final class SchedHandler implements TracepointHandler {
      * thread where the tool could not print one (perf's {@code :-1 -1} for an exiting thread's last
      * switch).
      */
-    private int switchedOutThread(String payload) throws MalformedPayloadException {
-        int at = keyAt(payload, "prev_pid=");
-        if (at < 0) {
+    private int switchedOutThread(String[] tokens) throws MalformedPayloadException {
+        String pid = PayloadFields.assignedDigits(tokens, 0, "prev_pid");
+        if (pid == null) {
             throw new MalformedPayloadException(RefusalReason.TRUNCATED, tracepoint + " with neither a thread nor a prev_pid");
         }
-        return PayloadFields.decimal(digitsAt(payload, at + "prev_pid=".length()), "prev_pid");
+        return PayloadFields.decimal(pid, "prev_pid");
     }
 
-    private static String digitsAt(String text, int start) {
-        int end = start;
-        while (end < text.length() && Character.isDigit(text.charAt(end))) {
-            end++;
-        }
-        return text.substring(start, end);
-    }
-
-    private int wokenThread(String payload) throws MalformedPayloadException {
-        String task = payload;
+    private int wokenThread(String[] tokens) throws MalformedPayloadException {
+        int task = 0;
         if (isSwitch) {
-            int arrow = payload.lastIndexOf("==> ");
+            int arrow = lastIndexOf(tokens, "==>");
             if (arrow < 0) {
                 throw new MalformedPayloadException(RefusalReason.TRUNCATED, tracepoint + " without its next task (==>)");
             }
-            task = payload.substring(arrow + 4);
+            task = arrow + 1;
         }
-        String key = isSwitch ? "next_pid=" : "pid=";
-        int at = keyAt(task, key);
-        if (at >= 0) {
-            return PayloadFields.decimal(digitsAt(task, at + key.length()), key);
+        String key = isSwitch ? "next_pid" : "pid";
+        String pid = PayloadFields.assignedDigits(tokens, task, key);
+        if (pid != null) {
+            return PayloadFields.decimal(pid, key + "=");
         }
-        if (task.contains("=") && !task.contains("success=")) {
-            throw new MalformedPayloadException(RefusalReason.TRUNCATED, tracepoint + " without its " + key);
+        String text = String.join(" ", java.util.Arrays.asList(tokens).subList(task, tokens.length));
+        if (text.contains("=") && !text.contains("success=")) {
+            throw new MalformedPayloadException(RefusalReason.TRUNCATED, tracepoint + " without its " + key + "=");
         }
-        // the plugin's [comm:]pid: what follows the pid is known, the comm may hold colons
+        return pluginTaskPid(text);
+    }
+
+    /** The plugin's {@code [comm:]pid ...}: what follows the pid is known, the comm may hold colons and blanks. */
+    private int pluginTaskPid(String task) throws MalformedPayloadException {
         Matcher suffix = PLUGIN_SUFFIX.matcher(task);
         String head = suffix.find() ? task.substring(0, suffix.start()) : task;
         String pid = head.substring(head.lastIndexOf(':') + 1);
@@ -100,10 +96,13 @@ final class SchedHandler implements TracepointHandler {
         return PayloadFields.decimal(pid, "pid");
     }
 
-    /** {@code key} at the start of a field: at the payload's start or after a blank. */
-    private static int keyAt(String text, String key) {
-        int at = text.startsWith(key) ? 0 : text.indexOf(" " + key);
-        return at <= 0 ? at : at + 1;
+    private static int lastIndexOf(String[] tokens, String token) {
+        for (int i = tokens.length - 1; i >= 0; i--) {
+            if (tokens[i].equals(token)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Override

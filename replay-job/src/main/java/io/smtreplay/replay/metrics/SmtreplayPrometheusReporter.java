@@ -29,6 +29,14 @@ public final class SmtreplayPrometheusReporter extends AbstractPrometheusReporte
 
     public static final String PORT = "port";
     public static final int DEFAULT_PORT = 9249;
+    /**
+     * A name the starter of an in-process cluster gives its reporter, to learn the port it bound
+     * ({@link #boundPort}): with port 0 only the reporter knows it.
+     */
+    public static final String INSTANCE = "instance";
+    private static final java.util.Map<String, Integer> BOUND_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String instance;
 
     private final ContractCollector contract = new ContractCollector();
     private HTTPServer server;
@@ -45,7 +53,16 @@ public final class SmtreplayPrometheusReporter extends AbstractPrometheusReporte
             throw new UncheckedIOException("cannot serve Prometheus metrics on port " + port
                     + " (in use? choose another with --metrics-port)", e);
         }
-        log.info("Serving Prometheus metrics on port {}", port);
+        instance = config.getString(INSTANCE, null);
+        if (instance != null) {
+            BOUND_PORTS.put(instance, server.getPort());
+        }
+        log.info("Serving Prometheus metrics on port {}", server.getPort());
+    }
+
+    /** The port the reporter named {@code instance} (in this JVM) serves on, or -1 when none serves. */
+    public static int boundPort(String instance) {
+        return BOUND_PORTS.getOrDefault(instance, -1);
     }
 
     /** The port actually served (for tests that pass 0). */
@@ -57,6 +74,9 @@ public final class SmtreplayPrometheusReporter extends AbstractPrometheusReporte
     public void close() {
         if (server != null) {
             server.stop();
+        }
+        if (instance != null) {
+            BOUND_PORTS.remove(instance);
         }
         super.close();
     }
