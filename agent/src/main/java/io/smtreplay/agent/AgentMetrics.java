@@ -38,6 +38,7 @@ public final class AgentMetrics implements AutoCloseable {
             .help("spool bytes not yet acknowledged by Kafka").register(registry);
     private final Gauge lag = Gauge.builder().name("smtreplay_agent_publish_lag_seconds")
             .help("age of the newest acknowledged event when it was acknowledged").register(registry);
+    private final AtomicLong eventsReadCount = new AtomicLong();
     private final AtomicLong publishedCount = new AtomicLong();
     private final AtomicLong lostCount = new AtomicLong();
     private HTTPServer server;
@@ -53,6 +54,7 @@ public final class AgentMetrics implements AutoCloseable {
         pages.labelValues(c).inc();
         bytes.labelValues(c).inc(n);
         events.labelValues(c).inc(records);
+        eventsReadCount.addAndGet(records);
     }
 
     void lost(int cpu, long n) {
@@ -84,6 +86,11 @@ public final class AgentMetrics implements AutoCloseable {
 
     void deliveryFailure() {
         deliveryFailures.inc();
+    }
+
+    /** Records read from the ring buffers so far, all CPUs: each became an event or a refusal. */
+    public long eventsRead() {
+        return eventsReadCount.get();
     }
 
     /** Records Kafka acknowledged so far. */
