@@ -64,13 +64,19 @@ class LabAgentReplayTest {
             Map<String, Long> exitsByApp = events.stream().filter(e -> e.getTracepoint().equals("kvm_exit"))
                     .collect(Collectors.groupingBy(e -> e.getApp().toString(), Collectors.counting()));
             assertEquals(Set.copyOf(WORKLOADS), exitsByApp.keySet(),
-                    "kvm_exit events by app (each workload's cgroup labels its vCPU threads): " + exitsByApp);
+                    "kvm_exit events by app (each workload's cgroup labels its vCPU threads): " + exitsByApp
+                            + "; the emulated host's report: " + Files.readString(lab.resolve("guest-info.txt")));
 
             CommandRun replay = Cli.run("replay", "--bootstrap", broker.bootstrapServers(), "--bounded", "--group", "lab-agent",
                     "--metrics-port", "0", "--timeout", "3m");
             assertEquals(0, replay.code(), replay.err());
             List<AppSpeedup> results = CommittedTopic.readAll(broker.bootstrapServers(), Topics.DEFAULT.speedups(),
                     WireCodec.appSpeedups());
+            // for CI's log and the README's timing: what the run did, in the emulated host's time
+            System.err.printf("lab agent: %d events read, %d on %s, %d refused, kvm_exit by app %s, %d speedup results;"
+                    + " emulated host: %s%n", read, events.size(), Topics.DEFAULT.exits(), refused, exitsByApp, results.size(),
+                    Files.readString(lab.resolve("guest-info.txt")).lines()
+                            .filter(l -> l.matches("(agent_|workload_\\w+_ms=).*")).toList());
             for (String app : WORKLOADS) {
                 List<AppSpeedup> ofApp = results.stream().filter(r -> r.getApp().toString().equals(app)).toList();
                 assertFalse(ofApp.isEmpty(), "speedups of " + app + " among " + results.size() + " results");
@@ -94,7 +100,7 @@ class LabAgentReplayTest {
     /** {@code capture-lab/capture --agent …}: single and nested, 2 vCPUs, the ftrace text beside the agent. */
     private static void capture(String bootstrap, Path out, Path log) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(captureScript().toString(), "--workloads", String.join(",", WORKLOADS),
-                "--iterations", "100", "--vcpus", "2", "--formats", "ftrace", "--agent", bootstrap, "--agent-duration", "10s",
+                "--iterations", "100", "--vcpus", "2", "--formats", "ftrace", "--agent", bootstrap, "--agent-duration", "45s",
                 "--out", out.toString(), "--timeout", "300")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(6, TimeUnit.MINUTES)) {
