@@ -12,6 +12,7 @@ import io.smtreplay.kafka.local.BrokerProcess;
 import io.smtreplay.replay.wire.Topics;
 import io.smtreplay.schemas.AppSpeedup;
 import io.smtreplay.schemas.ExitEvent;
+import io.smtreplay.schemas.RejectedLine;
 import io.smtreplay.schemas.WireCodec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,7 +58,9 @@ class LabAgentReplayTest {
             assertEquals("", Files.readString(lab.resolve("agent/stderr.txt")), "the agent's errors");
 
             List<ExitEvent> events = CommittedTopic.readAllEvents(broker.bootstrapServers(), Topics.DEFAULT.exits());
-            int refused = CommittedTopic.records(broker.bootstrapServers(), Topics.DEFAULT.deadLetters()).size();
+            List<RejectedLine> refusals = CommittedTopic.readAll(broker.bootstrapServers(), Topics.DEFAULT.deadLetters(),
+                    WireCodec.rejectedLines());
+            int refused = refusals.size();
             assertEquals(read, events.size() + refused, "every event the agent read is on the topic or refused, once");
             Set<Long> sequences = new HashSet<>();
             events.forEach(e -> assertTrue(sequences.add(e.getSequence()), "sequence " + e.getSequence() + " twice"));
@@ -73,8 +76,10 @@ class LabAgentReplayTest {
             List<AppSpeedup> results = CommittedTopic.readAll(broker.bootstrapServers(), Topics.DEFAULT.speedups(),
                     WireCodec.appSpeedups());
             // for CI's log and the README's timing: what the run did, in the emulated host's time
-            System.err.printf("lab agent: %d events read, %d on %s, %d refused, kvm_exit by app %s, %d speedup results;"
-                    + " emulated host: %s%n", read, events.size(), Topics.DEFAULT.exits(), refused, exitsByApp, results.size(),
+            System.err.printf("lab agent: %d events read, %d on %s, %d refused %s, kvm_exit by app %s, speedup results by app %s;"
+                    + " emulated host: %s%n", read, events.size(), Topics.DEFAULT.exits(), refused,
+                    refusals.stream().collect(Collectors.groupingBy(r -> r.getReason().toString(), Collectors.counting())), exitsByApp,
+                    results.stream().collect(Collectors.groupingBy(r -> r.getApp().toString(), Collectors.counting())),
                     Files.readString(lab.resolve("guest-info.txt")).lines()
                             .filter(l -> l.matches("(agent_|workload_\\w+_ms=).*")).toList());
             for (String app : WORKLOADS) {
