@@ -62,6 +62,8 @@ class LabAgentReplayTest {
                     WireCodec.rejectedLines());
             int refused = refusals.size();
             assertEquals(read, events.size() + refused, "every event the agent read is on the topic or refused, once");
+            assertEquals(List.of(), refusals.stream().map(r -> r.getReason() + ": " + r.getDetail()).toList(),
+                    "refused by the agent (sched_waking's format was once missing)");
             Set<Long> sequences = new HashSet<>();
             events.forEach(e -> assertTrue(sequences.add(e.getSequence()), "sequence " + e.getSequence() + " twice"));
             Map<String, Long> exitsByApp = events.stream().filter(e -> e.getTracepoint().equals("kvm_exit"))
@@ -105,7 +107,7 @@ class LabAgentReplayTest {
     /** {@code capture-lab/capture --agent …}: single and nested, 2 vCPUs, the ftrace text beside the agent. */
     private static void capture(String bootstrap, Path out, Path log) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(captureScript().toString(), "--workloads", String.join(",", WORKLOADS),
-                "--iterations", "100", "--vcpus", "2", "--formats", "ftrace", "--agent", bootstrap, "--agent-duration", "45s",
+                "--iterations", "100", "--vcpus", "2", "--formats", "ftrace", "--agent", bootstrap, "--agent-duration", "60s",
                 "--out", out.toString(), "--timeout", "300")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(6, TimeUnit.MINUTES)) {
