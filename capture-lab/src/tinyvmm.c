@@ -2,7 +2,7 @@
  * tinyvmm: the smallest VMM that makes the real kvm/kvm_amd modules emit their tracepoints.
  *
  *   tinyvmm --workload single|nested|failed|doorbell [--iterations N] [--ops cpuid,io,mmio,msr,hlt]
- *           [--vcpus M] [--timeout S]
+ *           [--vcpus M] [--timeout S] [--linger S]
  *
  * single: the workload loop runs directly under L0 (KVM).
  * nested: the loop runs as L2 under our own L1 hypervisor (guest.S), on L1's nested page table,
@@ -60,6 +60,8 @@ static size_t run_size;
 static enum workload workload = WL_SINGLE;
 static uint32_t iterations = 100, ops = OP_CPUID | OP_IO | OP_MMIO | OP_MSR | OP_HLT;
 static int vcpu_count = 1;
+/* seconds each vCPU thread stays after its guest is done (capture --agent: labels are read from /proc) */
+static unsigned linger;
 /* doorbell workload: the vCPU thread writes one byte per doorbell, the I/O thread answers each */
 static int doorbell_pipe[2];
 static atomic_ulong msis_sent;
@@ -73,7 +75,7 @@ static void die(const char *what)
 static void usage(const char *why)
 {
     fprintf(stderr, "tinyvmm: %s\nusage: tinyvmm --workload single|nested|failed|doorbell [--iterations N] "
-                    "[--ops cpuid,io,mmio,msr,hlt] [--vcpus M] [--timeout S]\n", why);
+                    "[--ops cpuid,io,mmio,msr,hlt] [--vcpus M] [--timeout S] [--linger S]\n", why);
     exit(64);
 }
 
@@ -259,7 +261,11 @@ static void *run_vcpu(void *arg)
         struct kvm_run *r = v->run;
         switch (r->exit_reason) {
         case KVM_EXIT_IO:
-            if (r->io.port == PORT_DONE) return NULL;
+            if (r->io.port == PORT_DONE) {
+                /* --linger: an agent labelling threads from /proc while it catches up still finds this one */
+                if (linger) sleep(linger);
+                return NULL;
+            }
             if (r->io.port == PORT_FAIL) {
                 uint32_t status;
                 memcpy(&status, v->region + PARAM_STATUS, 4);
@@ -346,6 +352,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--ops")) ops = parse_ops(val);
         else if (!strcmp(a, "--vcpus")) vcpu_count = atoi(val);
         else if (!strcmp(a, "--timeout")) timeout = (unsigned)atoi(val);
+        else if (!strcmp(a, "--linger")) linger = (unsigned)atoi(val);
         else usage("unknown option");
     }
     if (vcpu_count < 1 || vcpu_count > MAX_VCPUS) usage("--vcpus out of range");

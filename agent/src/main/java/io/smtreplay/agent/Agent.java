@@ -183,7 +183,9 @@ public final class Agent {
     private static EventFormats loadFormats(Path tracefs) throws AgentException {
         Path copy = null;
         try {
-            Set<String> systems = Set.of("kvm", "kvmmmu");
+            // every system of an event the instance enables: without sched's formats each sched_waking
+            // record was refused as unrecognized (the capture lab's live run showed it)
+            Set<String> systems = Set.of("kvm", "kvmmmu", "sched");
             copy = KernelFiles.copyFormats(tracefs, systems, Files.createTempDirectory("smtreplay-agent-formats-"));
             return TracefsFormats.load(copy, systems);
         } catch (IOException e) {

@@ -42,6 +42,7 @@ public final class AgentMetrics implements AutoCloseable {
             .help("ring-buffer pages read and not yet decoded (decoding runs below the guests' priority)").register(registry);
     private final Gauge decodeLag = Gauge.builder().name("smtreplay_agent_decode_lag_seconds")
             .help("age of the oldest event read and not yet decoded (0 when decoding keeps up)").register(registry);
+    private final AtomicLong eventsReadCount = new AtomicLong();
     private final AtomicLong publishedCount = new AtomicLong();
     private final AtomicLong lostCount = new AtomicLong();
     private HTTPServer server;
@@ -57,6 +58,7 @@ public final class AgentMetrics implements AutoCloseable {
         pages.labelValues(c).inc();
         bytes.labelValues(c).inc(n);
         events.labelValues(c).inc(records);
+        eventsReadCount.addAndGet(records);
     }
 
     void lost(int cpu, long n) {
@@ -93,6 +95,11 @@ public final class AgentMetrics implements AutoCloseable {
 
     void deliveryFailure() {
         deliveryFailures.inc();
+    }
+
+    /** Records read from the ring buffers so far, all CPUs: each became an event or a refusal. */
+    public long eventsRead() {
+        return eventsReadCount.get();
     }
 
     /** Records Kafka acknowledged so far. */

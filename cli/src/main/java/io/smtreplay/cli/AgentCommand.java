@@ -95,7 +95,7 @@ public final class AgentCommand implements Callable<Integer> {
             StopOnSigterm sigterm = StopOnSigterm.install(agent, deliveryTimeout.plusSeconds(60));
             int status = CliSupport.ERROR;
             try {
-                status = runAndReport(agent);
+                status = runAndReport(agent, metrics);
                 return status;
             } finally {
                 sigterm.ended(status);
@@ -103,7 +103,7 @@ public final class AgentCommand implements Callable<Integer> {
         }
     }
 
-    private int runAndReport(Agent agent) throws InterruptedException {
+    private int runAndReport(Agent agent, AgentMetrics metrics) throws InterruptedException {
         Agent.Summary s;
         try {
             s = agent.run();
@@ -119,6 +119,8 @@ public final class AgentCommand implements Callable<Integer> {
                         s.kernelLost()[cpu], s.reportedLost()[cpu]);
             }
         }
+        // what was read, beside what was published: a check that every event read left the host
+        out.printf("agent: %d events read from the ring buffers%n", metrics.eventsRead());
         out.printf("agent: %d Kafka records (event batches and refused lines) published to %s/%s, %d events lost%n", s.published(), topics.topic, topics.dlqTopic, lost);
         if (s.leftInSpool() > 0) {
             err.printf("smtreplay agent: Kafka did not acknowledge %d records (event batches and refused lines) within %s; they stay in %s and are sent at the next start%n",

@@ -22,24 +22,47 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * (SIGKILL, no clean shutdown) and {@link #restart()} it on the same ports and log directory,
  * where it recovers its log before it serves. Ports are chosen free on 127.0.0.1 once, at
  * {@link #start}, and kept across restarts so clients reconnect to the same address.
+ * {@link #startAdvertisedAs} adds a second listener for clients that reach this machine's loopback
+ * under another address (a QEMU guest on its user network sees it as 10.0.2.2).
  */
 public final class BrokerProcess implements AutoCloseable {
 
     private final Path dir;
     private final int port;
     private final int controllerPort;
+    /** The second listener's advertised host (null: none) and port. */
+    private final String advertisedHost;
+    private final int advertisedPort;
     private Process process;
 
-    private BrokerProcess(Path dir, int port, int controllerPort) {
+    private BrokerProcess(Path dir, int port, int controllerPort, String advertisedHost, int advertisedPort) {
         this.dir = dir;
         this.port = port;
         this.controllerPort = controllerPort;
+        this.advertisedHost = advertisedHost;
+        this.advertisedPort = advertisedPort;
     }
 
     /** Formats a new log directory under a temporary folder and starts the broker; returns when it serves. */
     public static BrokerProcess start(Duration readyWithin) throws IOException, InterruptedException {
+        return start(readyWithin, null);
+    }
+
+    /**
+     * {@link #start}, plus a listener on another free port of 127.0.0.1 that the broker advertises
+     * as {@code advertisedHost}: a client connecting through it gets metadata naming
+     * {@link #advertisedBootstrapServers()}, the address it can reach (Kafka clients connect to the
+     * advertised address, not the one they bootstrapped from). Clients on this machine keep
+     * {@link #bootstrapServers()}.
+     */
+    public static BrokerProcess startAdvertisedAs(String advertisedHost, Duration readyWithin) throws IOException, InterruptedException {
+        return start(readyWithin, advertisedHost);
+    }
+
+    private static BrokerProcess start(Duration readyWithin, String advertisedHost) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("smtreplay-broker-");
-        BrokerProcess broker = new BrokerProcess(dir, freePort(), freePort());
+        BrokerProcess broker = new BrokerProcess(dir, freePort(), freePort(), advertisedHost,
+                advertisedHost == null ? 0 : freePort());
         try {
             broker.writeConfig();
             broker.format();
@@ -53,6 +76,14 @@ public final class BrokerProcess implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The second listener as its clients reach it (see {@link #startAdvertisedAs}). */
+    public String advertisedBootstrapServers() {
+        if (advertisedHost == null) {
+            throw new IllegalStateException("the broker has no advertised listener: start it with startAdvertisedAs");
+        }
+        return advertisedHost + ":" + advertisedPort;
     }
 
     public boolean isAlive() {
@@ -96,10 +127,18 @@ public final class BrokerProcess implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String listeners = "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort;
+        String advertised = "PLAINTEXT://127.0.0.1:" + port;
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (advertisedHost != null) {
+            listeners += ",ADVERTISED://127.0.0.1:" + advertisedPort;
+            advertised += ",ADVERTISED://" + advertisedHost + ":" + advertisedPort;
+            protocols += ",ADVERTISED:PLAINTEXT";
+        }
+        p.put("listeners", listeners);
+        p.put("advertised.listeners", advertised);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("listener.security.protocol.map", protocols);
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("log.dirs", dir.resolve("data").toString());
         // one node: every internal topic with one replica
