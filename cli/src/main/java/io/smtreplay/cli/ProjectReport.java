@@ -336,9 +336,13 @@ public final class ProjectReport {
         }
     }
 
-    /** The line {@code project} and {@code run} print under the table: the share the wall-clock figure is a lower bound by. */
+    /**
+     * The line {@code project} and {@code run} print under the table: the share the wall-clock
+     * figure is a lower bound by (none when every wait had a traced cause, or there was no wait).
+     */
     static String unexplainedWaitLine(double share) {
-        return "  waiting with no visible cause: " + percent(share) + " of wall time, held fixed (wall-clock speedups are lower bounds)";
+        String line = "  waiting with no visible cause: " + percent(share) + " of wall time";
+        return share > 0 ? line + ", held fixed (wall-clock speedups are lower bounds)" : line;
     }
 
     private static String percent(double share) {

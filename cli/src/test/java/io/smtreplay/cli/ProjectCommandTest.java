@@ -195,4 +195,12 @@ class ProjectCommandTest {
         assertEquals(2, project("--sweep", "handoff.svt-hw=400:0:100", "x.txt").code(), "a reversed range");
         assertEquals(2, project("-o", csv.toString(), "x.txt").code(), "-o without --sweep");
     }
+
+    /** The wall-clock figure is called a lower bound only when some wait was held fixed for want of a cause. */
+    @Test
+    void theUnexplainedWaitLineSaysLowerBoundOnlyWhenAWaitWasHeldFixed() {
+        assertEquals("  waiting with no visible cause: 0.0 % of wall time", ProjectReport.unexplainedWaitLine(0));
+        assertEquals("  waiting with no visible cause: 25.0 % of wall time, held fixed (wall-clock speedups are lower bounds)",
+                ProjectReport.unexplainedWaitLine(0.25));
+    }
 }
