@@ -71,9 +71,9 @@ public final class WireExit {
         ExitEventBatchBuilder builder = new ExitEventBatchBuilder();
         events.forEach(builder::add);
         WireExit copy = new WireExitSerializer().copy(this);
-        io.smtreplay.schemas.ExitEventBatch batch = builder.build();
-        copy.message = ExitCodecs.BATCHES.encode(batch);
-        copy.timestampNs = batch.getMinTimestampNs();
+        copy.timestampNs = builder.minTimestampNs();
+        // the bytes straight from the columns, as every publisher writes them (no ExitEventBatch object)
+        copy.message = builder.encode(ExitCodecs.BATCHES.header());
         copy.decoded = null;
         return copy;
     }
