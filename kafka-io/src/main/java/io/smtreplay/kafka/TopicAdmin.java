@@ -67,9 +67,7 @@ public final class TopicAdmin {
                     }
                 }
             }
-            awaitLeaders(admin, admin.describeTopics(partitionsByTopic.keySet()).allTopicNames().get(ms, TimeUnit.MILLISECONDS)
-                    .entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
-                            e -> e.getValue().partitions().size())), timeout);
+            awaitLeaders(admin, partitionCounts(admin, partitionsByTopic.keySet(), timeout), timeout);
         } catch (TimeoutException e) {
             throw BrokerUnreachableException.noAnswer(bootstrap, timeout);
         } catch (ExecutionException e) {
@@ -81,6 +79,30 @@ public final class TopicAdmin {
             // e.g. an unparsable bootstrap address: the client says so at construction
             throw new BrokerUnreachableException("cannot reach Kafka at '" + bootstrap + "': "
                     + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+        }
+    }
+
+    /**
+     * The partition count of each topic. A topic just created may be unknown for a moment to the
+     * broker that answers (its metadata arrives after the controller committed the topic: a CI run
+     * saw "This server does not host this topic-partition" here), so that answer is asked again
+     * until the deadline, as the leaders are below.
+     */
+    private static Map<String, Integer> partitionCounts(Admin admin, Set<String> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + Math.max(timeout.toNanos(), 30_000_000_000L);
+        while (true) {
+            try {
+                return admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                                e -> e.getValue().partitions().size()));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
