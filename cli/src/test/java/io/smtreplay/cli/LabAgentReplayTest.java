@@ -46,66 +46,83 @@ class LabAgentReplayTest {
 
     @Test
     void liveEventsFromTheEmulatedHostBecomeSpeedupsPerApp(@TempDir Path work) throws Exception {
-        try (BrokerProcess broker = BrokerProcess.startAdvertisedAs("10.0.2.2", Duration.ofMinutes(4))) {
-            TopicAdmin.ensureTopics(broker.bootstrapServers(), Duration.ofSeconds(60), Topics.DEFAULT.partitions(2));
-            Path lab = work.resolve("lab");
-            capture(broker.advertisedBootstrapServers(), lab, work.resolve("capture.log"));
-
-            String agentOut = Files.readString(lab.resolve("agent/stdout.txt"));
-            long read = Long.parseLong(match(READ, agentOut).group(1));
-            Matcher published = match(PUBLISHED, agentOut);
-            assertEquals("0", published.group(2), "no events lost in the agent's 16 MiB buffers: " + agentOut);
-            assertEquals("", Files.readString(lab.resolve("agent/stderr.txt")), "the agent's errors");
-
-            List<ExitEvent> events = CommittedTopic.readAllEvents(broker.bootstrapServers(), Topics.DEFAULT.exits());
-            List<RejectedLine> refusals = CommittedTopic.readAll(broker.bootstrapServers(), Topics.DEFAULT.deadLetters(),
-                    WireCodec.rejectedLines());
-            int refused = refusals.size();
-            assertEquals(read, events.size() + refused, "every event the agent read is on the topic or refused, once");
-            assertEquals(List.of(), refusals.stream().map(r -> r.getReason() + ": " + r.getDetail()).toList(),
-                    "refused by the agent (sched_waking's format was once missing)");
-            Set<Long> sequences = new HashSet<>();
-            events.forEach(e -> assertTrue(sequences.add(e.getSequence()), "sequence " + e.getSequence() + " twice"));
-            Map<String, Long> exitsByApp = events.stream().filter(e -> e.getTracepoint().equals("kvm_exit"))
-                    .collect(Collectors.groupingBy(e -> e.getApp().toString(), Collectors.counting()));
-            assertEquals(Set.copyOf(WORKLOADS), exitsByApp.keySet(),
-                    "kvm_exit events by app (each workload's cgroup labels its vCPU threads): " + exitsByApp
-                            + "; the emulated host's report: " + Files.readString(lab.resolve("guest-info.txt")));
-
-            CommandRun replay = Cli.run("replay", "--bootstrap", broker.bootstrapServers(), "--bounded", "--group", "lab-agent",
-                    "--metrics-port", "0", "--timeout", "3m");
-            assertEquals(0, replay.code(), replay.err());
-            List<AppSpeedup> results = CommittedTopic.readAll(broker.bootstrapServers(), Topics.DEFAULT.speedups(),
-                    WireCodec.appSpeedups());
-            // for CI's log and the README's timing: what the run did, in the emulated host's time
-            System.err.printf("lab agent: %d events read, %d on %s, %d refused %s, kvm_exit by app %s, speedup results by app %s;"
-                    + " emulated host: %s%n", read, events.size(), Topics.DEFAULT.exits(), refused,
-                    refusals.stream().collect(Collectors.groupingBy(r -> r.getReason().toString(), Collectors.counting())), exitsByApp,
-                    results.stream().collect(Collectors.groupingBy(r -> r.getApp().toString(), Collectors.counting())),
-                    Files.readString(lab.resolve("guest-info.txt")).lines()
-                            .filter(l -> l.matches("(agent_|workload_\\w+_ms=).*")).toList());
-            for (String app : WORKLOADS) {
-                List<AppSpeedup> ofApp = results.stream().filter(r -> r.getApp().toString().equals(app)).toList();
-                assertFalse(ofApp.isEmpty(), "speedups of " + app + " among " + results.size() + " results");
-                long complete = ofApp.stream().mapToLong(r -> r.getEpisodes() - r.getIncompleteEpisodes()).sum();
-                assertTrue(complete > 0, app + ": complete episodes " + complete);
-                for (AppSpeedup r : ofApp) {
-                    assertTrue(r.getSpeedup() > 0, app + " CPU-time speedup: " + r);
-                    assertNotNull(r.getWallClockSpeedup(), app + " wall-clock speedup: " + r);
-                    assertTrue(r.getWallClockSpeedup() > 0, app + " wall-clock speedup: " + r);
+        for (int attempt = 1; ; attempt++) {
+            try (BrokerProcess broker = BrokerProcess.startAdvertisedAs("10.0.2.2", Duration.ofMinutes(4))) {
+                TopicAdmin.ensureTopics(broker.bootstrapServers(), Duration.ofSeconds(60), Topics.DEFAULT.partitions(2));
+                Path lab = work.resolve("lab-" + attempt);
+                String failure = capture(broker.advertisedBootstrapServers(), lab, work.resolve("capture-" + attempt + ".log"));
+                if (failure != null && attempt == 1 && failure.contains("LAB-ERROR: the VMM of")) {
+                    // tinyvmm's own guest failed under emulation (seen once in about ten runs: a triple
+                    // fault of one vCPU, KVM_EXIT_SHUTDOWN), not the agent or the replay under test: said
+                    // here, and run once more on a new broker so no event of the failed run is counted
+                    System.err.println("LabAgentReplayTest: the lab's guest failed, capturing again: " + failure);
+                    continue;
                 }
-                long l2 = ofApp.stream().mapToLong(r -> r.getExitsByLevel().getOrDefault("L2", 0L)).sum();
-                if (app.equals("nested")) {
-                    assertTrue(l2 > 0, "nested: L2 exits (reflected episodes) " + l2);
-                } else {
-                    assertEquals(0, l2, app + ": L2 exits");
-                }
+                assertEquals(null, failure, "capture-lab/capture --agent");
+                checkAgentAndReplay(broker, lab);
+                return;
             }
         }
     }
 
-    /** {@code capture-lab/capture --agent …}: single and nested, 2 vCPUs, the ftrace text beside the agent. */
-    private static void capture(String bootstrap, Path out, Path log) throws IOException, InterruptedException {
+    private static void checkAgentAndReplay(BrokerProcess broker, Path lab) throws Exception {
+        String agentOut = Files.readString(lab.resolve("agent/stdout.txt"));
+        long read = Long.parseLong(match(READ, agentOut).group(1));
+        Matcher published = match(PUBLISHED, agentOut);
+        assertEquals("0", published.group(2), "no events lost in the agent's 16 MiB buffers: " + agentOut);
+        assertEquals("", Files.readString(lab.resolve("agent/stderr.txt")), "the agent's errors");
+
+        List<ExitEvent> events = CommittedTopic.readAllEvents(broker.bootstrapServers(), Topics.DEFAULT.exits());
+        List<RejectedLine> refusals = CommittedTopic.readAll(broker.bootstrapServers(), Topics.DEFAULT.deadLetters(),
+                WireCodec.rejectedLines());
+        int refused = refusals.size();
+        assertEquals(read, events.size() + refused, "every event the agent read is on the topic or refused, once");
+        assertEquals(List.of(), refusals.stream().map(r -> r.getReason() + ": " + r.getDetail()).toList(),
+                "refused by the agent (sched_waking's format was once missing)");
+        Set<Long> sequences = new HashSet<>();
+        events.forEach(e -> assertTrue(sequences.add(e.getSequence()), "sequence " + e.getSequence() + " twice"));
+        Map<String, Long> exitsByApp = events.stream().filter(e -> e.getTracepoint().equals("kvm_exit"))
+                .collect(Collectors.groupingBy(e -> e.getApp().toString(), Collectors.counting()));
+        assertEquals(Set.copyOf(WORKLOADS), exitsByApp.keySet(),
+                "kvm_exit events by app (each workload's cgroup labels its vCPU threads): " + exitsByApp
+                        + "; the emulated host's report: " + Files.readString(lab.resolve("guest-info.txt")));
+
+        CommandRun replay = Cli.run("replay", "--bootstrap", broker.bootstrapServers(), "--bounded", "--group", "lab-agent",
+                "--metrics-port", "0", "--timeout", "3m");
+        assertEquals(0, replay.code(), replay.err());
+        List<AppSpeedup> results = CommittedTopic.readAll(broker.bootstrapServers(), Topics.DEFAULT.speedups(),
+                WireCodec.appSpeedups());
+        // for CI's log and the README's timing: what the run did, in the emulated host's time
+        System.err.printf("lab agent: %d events read, %d on %s, %d refused %s, kvm_exit by app %s, speedup results by app %s;"
+                + " emulated host: %s%n", read, events.size(), Topics.DEFAULT.exits(), refused,
+                refusals.stream().collect(Collectors.groupingBy(r -> r.getReason().toString(), Collectors.counting())), exitsByApp,
+                results.stream().collect(Collectors.groupingBy(r -> r.getApp().toString(), Collectors.counting())),
+                Files.readString(lab.resolve("guest-info.txt")).lines()
+                        .filter(l -> l.matches("(agent_|workload_\\w+_ms=).*")).toList());
+        for (String app : WORKLOADS) {
+            List<AppSpeedup> ofApp = results.stream().filter(r -> r.getApp().toString().equals(app)).toList();
+            assertFalse(ofApp.isEmpty(), "speedups of " + app + " among " + results.size() + " results");
+            long complete = ofApp.stream().mapToLong(r -> r.getEpisodes() - r.getIncompleteEpisodes()).sum();
+            assertTrue(complete > 0, app + ": complete episodes " + complete);
+            for (AppSpeedup r : ofApp) {
+                assertTrue(r.getSpeedup() > 0, app + " CPU-time speedup: " + r);
+                assertNotNull(r.getWallClockSpeedup(), app + " wall-clock speedup: " + r);
+                assertTrue(r.getWallClockSpeedup() > 0, app + " wall-clock speedup: " + r);
+            }
+            long l2 = ofApp.stream().mapToLong(r -> r.getExitsByLevel().getOrDefault("L2", 0L)).sum();
+            if (app.equals("nested")) {
+                assertTrue(l2 > 0, "nested: L2 exits (reflected episodes) " + l2);
+            } else {
+                assertEquals(0, l2, app + ": L2 exits");
+            }
+        }
+    }
+
+    /**
+     * {@code capture-lab/capture --agent …}: single and nested, 2 vCPUs, the ftrace text beside the
+     * agent. Null when it succeeded, else its output.
+     */
+    private static String capture(String bootstrap, Path out, Path log) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(captureScript().toString(), "--workloads", String.join(",", WORKLOADS),
                 "--iterations", "100", "--vcpus", "2", "--formats", "ftrace", "--agent", bootstrap, "--agent-duration", "60s",
                 "--out", out.toString(), "--timeout", "300")
@@ -115,7 +132,7 @@ class LabAgentReplayTest {
             p.waitFor(15, TimeUnit.SECONDS);
             throw new AssertionError("capture-lab/capture --agent did not end within 6 min: " + Files.readString(log));
         }
-        assertEquals(0, p.exitValue(), "capture-lab/capture --agent: " + Files.readString(log));
+        return p.exitValue() == 0 ? null : Files.readString(log);
     }
 
     private static Path captureScript() {
